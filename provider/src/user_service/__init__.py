@@ -1,0 +1,1 @@
+"""The user service: a FastAPI provider of user lookups, backed by SQLite."""
