@@ -19,7 +19,10 @@ CONFIG = ROOT / "openapi" / "client-config.yaml"
 def generate_client(spec: Path, output: Path) -> None:
     """Regenerate ``output`` from ``spec``; raise ``CalledProcessError`` with the tool's output."""
     # The post-hooks call `ruff`: use the pinned one from this environment, whatever PATH says.
-    environment = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    environment = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
     subprocess.run(
         [
             sys.executable, "-m", "openapi_python_client", "generate",
@@ -44,7 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     args = parser.parse_args(argv)
     if not args.spec.is_file():
-        print(f"error: no OpenAPI document at {args.spec}; run `just export-openapi` first", file=sys.stderr)
+        print(
+            f"error: no OpenAPI document at {args.spec}; run `just export-openapi` first",
+            file=sys.stderr,
+        )
         return 2
     try:
         generate_client(args.spec, args.output)

@@ -54,9 +54,9 @@ class SqliteUsersRepository:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self._database_path, timeout=5.0)) as connection:
-            with connection:  # commits on success, rolls back on error
-                yield connection
+        # closing() closes the connection; `with connection` commits, or rolls back on error.
+        with closing(sqlite3.connect(self._database_path, timeout=5.0)) as connection, connection:
+            yield connection
 
     def get(self, user_id: int) -> User | None:
         """Return the user with this id, or ``None`` when there is none."""

@@ -1,0 +1,70 @@
+# contract-first: the verbs. `just --list` shows them; `python3 scripts/run.py RECIPE` bootstraps uv and just.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+export PACT_DO_NOT_TRACK := "true"
+export UV_FROZEN := "1"
+export UV_PYTHON_DOWNLOADS := "never"
+
+pytest := "uv run --quiet pytest -q -p no:cacheprovider"
+
+# List the recipes
+default:
+    @just --list --unsorted
+
+# Install the workspace (provider, consumer, generated client, dev tools) from uv.lock
+sync:
+    uv sync --quiet
+
+# The whole contract flow, narrated: pact -> verify -> break the contract -> caught
+demo: sync
+    uv run --quiet python scripts/demo.py
+
+# Everything CI checks: lint, drift, consumer pacts, provider verification, all other tests
+ci: sync lint check-drift pact verify test
+
+# ruff (lint + format) and mypy --strict on the code we write
+lint:
+    uv run --quiet ruff check .
+    uv run --quiet ruff format --check .
+    uv run --quiet mypy provider/src consumer/src
+    MYPYPATH=scripts uv run --quiet mypy scripts
+    MYPYPATH=provider/tests uv run --quiet mypy provider/tests
+    MYPYPATH=consumer/tests uv run --quiet mypy consumer/tests
+
+# Export the provider's OpenAPI document to openapi/openapi.json
+export-openapi:
+    uv run --quiet python scripts/export_openapi.py
+
+# Re-export the spec and regenerate generated_client/ from it
+regen-client: export-openapi
+    uv run --quiet python scripts/generate_client.py
+
+# Fail with a diff when openapi/openapi.json or generated_client/ is stale
+check-drift:
+    uv run --quiet python scripts/check_drift.py
+
+# Consumer Pact tests: run UserDirectory against the Pact mock server, write pacts/
+pact:
+    {{pytest}} consumer/tests/pact
+
+# Provider verification: replay pacts/ against the real app under uvicorn
+verify:
+    {{pytest}} provider/tests/test_verify_pacts.py
+
+# All other tests (unit, API, breaking-change and guard tests); needs pacts/ from `just pact`
+test:
+    {{pytest}} consumer/tests provider/tests scripts/tests \
+        --ignore=consumer/tests/pact --ignore=provider/tests/test_verify_pacts.py
+
+# Seed the demo users into the provider's database ($USER_SERVICE_DATABASE_PATH)
+seed-provider:
+    uv run --quiet user-service seed
+
+# Serve the provider on http://127.0.0.1:${PORT:-8000} with uvicorn
+serve-provider port="8000": seed-provider
+    uv run --quiet user-service serve --port {{port}}
+
+# Time pact, verify and ci (medians over several runs) and print a table
+bench runs="5":
+    uv run --quiet python scripts/bench_loop.py --runs {{runs}}

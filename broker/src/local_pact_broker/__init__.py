@@ -1,0 +1,1 @@
+"""A local, single-process Pact Broker that the official Pact clients can talk to unchanged."""

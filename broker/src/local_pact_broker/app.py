@@ -1,0 +1,40 @@
+"""The FastAPI application: storage, error handlers and routes wired together."""
+
+from fastapi import FastAPI
+
+from local_pact_broker.errors import install_error_handlers
+from local_pact_broker.events import EventBus
+from local_pact_broker.routes import (
+    environments,
+    for_verification,
+    index,
+    matrix,
+    pacticipants,
+    pacts,
+    publish,
+    verification_results,
+)
+from local_pact_broker.settings import Settings
+from local_pact_broker.storage import Database
+
+
+def create_app(settings: Settings | None = None, events: EventBus | None = None) -> FastAPI:
+    """Build the broker app; ``events`` lets webhooks or tests observe publications."""
+    settings = settings or Settings()
+    app = FastAPI(title="Local Pact Broker", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = settings
+    app.state.database = Database(settings.database)
+    app.state.events = events or EventBus()
+    install_error_handlers(app)
+    for module in (
+        index,
+        publish,
+        pacts,
+        pacticipants,
+        for_verification,
+        verification_results,
+        environments,
+        matrix,
+    ):
+        app.include_router(module.router)
+    return app

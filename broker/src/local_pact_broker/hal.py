@@ -1,0 +1,46 @@
+"""HAL+JSON building blocks: the media types, absolute links and URL path segments."""
+
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+HAL_JSON = "application/hal+json;charset=utf-8"
+PLAIN_JSON = "application/json;charset=utf-8"
+
+Link = dict[str, Any]
+
+
+def base_url(request: Request) -> str:
+    """The broker's own base URL as the client reached it, so links work through any host name."""
+    return str(request.base_url).rstrip("/")
+
+
+def segment(value: str) -> str:
+    """A value quoted for use as one URL path segment."""
+    return quote(value, safe="")
+
+
+def link(
+    href: str, title: str | None = None, name: str | None = None, templated: bool | None = None
+) -> Link:
+    """One HAL link object, with only the attributes that are set."""
+    result: Link = {"href": href}
+    if name is not None:
+        result["name"] = name
+    if title is not None:
+        result["title"] = title
+    if templated is not None:
+        result["templated"] = templated
+    return result
+
+
+def curies(base: str, context: str) -> list[Link]:
+    """The ``curies`` link the official broker adds so ``pb:`` relations are documented."""
+    return [{"name": "pb", "href": f"{base}/doc/{{rel}}?context={context}", "templated": True}]
+
+
+def hal(body: dict[str, Any], status: int = 200) -> JSONResponse:
+    """A HAL+JSON response."""
+    return JSONResponse(body, status_code=status, media_type=HAL_JSON)

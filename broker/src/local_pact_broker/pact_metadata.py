@@ -1,0 +1,23 @@
+"""The opaque ``metadata/{m}`` URL segment: base64url of a query string, as the official broker.
+
+Verifiers copy the URL verbatim, so the segment only needs to round-trip; it records which
+selectors picked the pact and whether it was pending, which helps when reading logs.
+"""
+
+import base64
+from urllib.parse import parse_qsl, urlencode
+
+
+def encode_metadata(pairs: list[tuple[str, str]]) -> str:
+    """Encode query pairs as unpadded base64url."""
+    raw = urlencode(pairs).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_metadata(segment: str) -> list[tuple[str, str]]:
+    """Decode a segment made by :func:`encode_metadata`; garbage decodes to no pairs."""
+    try:
+        raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        return []
+    return parse_qsl(raw)

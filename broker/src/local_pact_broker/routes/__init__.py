@@ -1,0 +1,1 @@
+"""HTTP routes, one module per resource family, speaking the official broker's API."""

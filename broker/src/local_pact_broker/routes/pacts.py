@@ -1,0 +1,227 @@
+"""Reading pacts: latest, by consumer version, branch or tag, and by content sha."""
+
+import sqlite3
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from local_pact_broker import pacts_repository as pacts
+from local_pact_broker.dependencies import database
+from local_pact_broker.errors import not_found
+from local_pact_broker.hal import base_url, curies, hal, link
+from local_pact_broker.pact_metadata import encode_metadata
+from local_pact_broker.representations import (
+    embedded_pacticipant,
+    embedded_version,
+    pact_body,
+    pact_url,
+    pact_version_url,
+)
+from local_pact_broker.storage import Database
+from local_pact_broker.timestamps import display
+
+router = APIRouter()
+PAIR = "/pacts/provider/{provider}/consumer/{consumer}"
+
+
+def _answer(request: Request, row: sqlite3.Row | None, with_metadata: bool) -> JSONResponse:
+    if row is None:
+        raise not_found()
+    base = base_url(request)
+    permalink = pact_version_url(base, row["provider_name"], row["consumer_name"], row["sha"])
+    if with_metadata:
+        metadata = encode_metadata([("cv", str(row["consumer_version_id"]))])
+        results_url = f"{permalink}/metadata/{metadata}/verification-results"
+    else:
+        results_url = f"{permalink}/verification-results"
+    return hal(pact_body(base, row, results_url))
+
+
+@router.get("/pacts/latest")
+def latest_pacts(request: Request, db: Database = Depends(database)) -> JSONResponse:  # noqa: B008
+    """The newest pact of every consumer-provider pair (``list-latest-pact-versions``)."""
+    base = base_url(request)
+    with db.reading() as connection:
+        rows = pacts.latest_publications(connection)
+    entries = []
+    link_list = []
+    for row in rows:
+        provider, consumer = row["provider_name"], row["consumer_name"]
+        number = row["consumer_version_number"]
+        latest_url = f"{base}/pacts/provider/{provider}/consumer/{consumer}/latest"
+        title = f"Latest pact between {consumer} and {provider}"
+        link_list.append((latest_url, title))
+        consumer_body = embedded_pacticipant(base, consumer)
+        consumer_body["_embedded"] = {"version": embedded_version(base, consumer, number)}
+        entries.append(
+            {
+                "createdAt": display(row["created_at"]),
+                "_embedded": {
+                    "consumer": consumer_body,
+                    "provider": embedded_pacticipant(base, provider),
+                },
+                "_links": {
+                    "self": [
+                        {"href": latest_url},
+                        {"href": pact_url(base, provider, consumer, number)},
+                    ]
+                },
+            }
+        )
+    body = {
+        "pacts": entries,
+        "_links": {
+            "self": {"href": f"{base}/pacts/latest"},
+            "pb:pacts": [{"href": href, "title": title} for href, title in link_list],
+            "pacts": [
+                {
+                    "href": href,
+                    "title": title,
+                    "name": "DEPRECATED - please use the pb:pacts relation",
+                }
+                for href, title in link_list
+            ],
+            "curies": curies(base, "pacts"),
+        },
+    }
+    return hal(body)
+
+
+@router.get("/pacts/provider/{provider}/latest")
+def latest_provider_pacts(
+    provider: str,
+    request: Request,
+    db: Database = Depends(database),  # noqa: B008
+) -> JSONResponse:
+    """The newest pact from each consumer of a provider."""
+    base = base_url(request)
+    with db.reading() as connection:
+        rows = [r for r in pacts.latest_publications(connection) if r["provider_name"] == provider]
+    pact_links = [
+        link(
+            pact_url(base, provider, r["consumer_name"], r["consumer_version_number"]),
+            f"Pact between {r['consumer_name']} ({r['consumer_version_number']}) and {provider}",
+            r["consumer_name"],
+        )
+        for r in rows
+    ]
+    return hal(
+        {
+            "_links": {
+                "self": link(f"{base}/pacts/provider/{provider}/latest", "Latest pact versions"),
+                "pb:provider": link(f"{base}/pacticipants/{provider}", None, provider),
+                "pb:pacts": pact_links,
+            }
+        }
+    )
+
+
+@router.get(PAIR + "/latest")
+def latest_pact(
+    provider: str,
+    consumer: str,
+    request: Request,
+    db: Database = Depends(database),  # noqa: B008
+) -> JSONResponse:
+    """The pact of the newest consumer version."""
+    with db.reading() as connection:
+        row = pacts.latest_publication(connection, provider, consumer)
+    return _answer(request, row, with_metadata=True)
+
+
+@router.get(PAIR + "/latest-untagged")
+def latest_untagged_pact(
+    provider: str,
+    consumer: str,
+    request: Request,
+    db: Database = Depends(database),  # noqa: B008
+) -> JSONResponse:
+    """The pact of the newest consumer version without tags."""
+    with db.reading() as connection:
+        row = pacts.latest_publication(connection, provider, consumer, untagged=True)
+    return _answer(request, row, with_metadata=True)
+
+
+@router.get(PAIR + "/latest/{tag}")
+def latest_tagged_pact(
+    provider: str,
+    consumer: str,
+    tag: str,
+    request: Request,
+    db: Database = Depends(database),  # noqa: B008
+) -> JSONResponse:
+    """The pact of the newest consumer version with a tag."""
+    with db.reading() as connection:
+        row = pacts.latest_publication(connection, provider, consumer, tag=tag)
+    return _answer(request, row, with_metadata=True)
+
+
+@router.get(PAIR + "/branch/{branch}/latest")
+def latest_branch_pact(
+    provider: str,
+    consumer: str,
+    branch: str,
+    request: Request,
+    db: Database = Depends(database),  # noqa: B008
+) -> JSONResponse:
+    """The pact of the newest consumer version on a branch."""
+    with db.reading() as connection:
+        row = pacts.latest_publication(connection, provider, consumer, branch=branch)
+    return _answer(request, row, with_metadata=True)
+
+
+@router.get(PAIR + "/version/{number}")
+def pact_by_version(
+    provider: str,
+    consumer: str,
+    number: str,
+    request: Request,
+    db: Database = Depends(database),  # noqa: B008
+) -> JSONResponse:
+    """The pact a consumer version published."""
+    with db.reading() as connection:
+        row = pacts.publication(connection, provider, consumer, number)
+    return _answer(request, row, with_metadata=False)
+
+
+def _by_sha(
+    request: Request, db: Database, provider: str, consumer: str, sha: str, metadata: str | None
+) -> JSONResponse:
+    with db.reading() as connection:
+        rows = pacts.publications_by_sha(connection, provider, consumer, sha)
+    if not rows:
+        raise not_found()
+    base = base_url(request)
+    permalink = pact_version_url(base, provider, consumer, sha)
+    results_url = (
+        f"{permalink}/metadata/{metadata}/verification-results"
+        if metadata
+        else f"{permalink}/verification-results"
+    )
+    numbers = [r["consumer_version_number"] for r in rows]
+    return hal(pact_body(base, rows[0], results_url, consumer_versions=numbers))
+
+
+@router.get(PAIR + "/pact-version/{sha}")
+def pact_by_sha(
+    provider: str,
+    consumer: str,
+    sha: str,
+    request: Request,
+    db: Database = Depends(database),  # noqa: B008
+) -> JSONResponse:
+    """A pact content by its permalink."""
+    return _by_sha(request, db, provider, consumer, sha, None)
+
+
+@router.get(PAIR + "/pact-version/{sha}/metadata/{metadata}")
+def pact_by_sha_with_metadata(  # noqa: PLR0913 - path parameters plus injected services
+    provider: str,
+    consumer: str,
+    sha: str,
+    metadata: str,
+    request: Request,
+    db: Database = Depends(database),  # noqa: B008
+) -> JSONResponse:
+    """A pact content as linked from ``for-verification``; results go back with the metadata."""
+    return _by_sha(request, db, provider, consumer, sha, metadata)

@@ -1,0 +1,154 @@
+"""The SQLite database: schema, connections and the one-transaction-per-write rule.
+
+WAL mode lets readers run while a writer commits; a process-wide lock serialises writers so
+that a request never fails with ``database is locked`` under concurrent publishes.
+"""
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS pacticipants (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    main_branch TEXT,
+    repository_url TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS versions (
+    id INTEGER PRIMARY KEY,
+    pacticipant_id INTEGER NOT NULL REFERENCES pacticipants(id),
+    number TEXT NOT NULL,
+    build_url TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (pacticipant_id, number)
+);
+CREATE TABLE IF NOT EXISTS branches (
+    id INTEGER PRIMARY KEY,
+    pacticipant_id INTEGER NOT NULL REFERENCES pacticipants(id),
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (pacticipant_id, name)
+);
+CREATE TABLE IF NOT EXISTS branch_versions (
+    id INTEGER PRIMARY KEY,
+    branch_id INTEGER NOT NULL REFERENCES branches(id),
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    created_at TEXT NOT NULL,
+    UNIQUE (branch_id, version_id)
+);
+CREATE TABLE IF NOT EXISTS tags (
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (version_id, name)
+);
+CREATE TABLE IF NOT EXISTS pact_versions (
+    id INTEGER PRIMARY KEY,
+    consumer_id INTEGER NOT NULL REFERENCES pacticipants(id),
+    provider_id INTEGER NOT NULL REFERENCES pacticipants(id),
+    sha TEXT NOT NULL,
+    content TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (consumer_id, provider_id, sha)
+);
+CREATE TABLE IF NOT EXISTS pact_publications (
+    id INTEGER PRIMARY KEY,
+    consumer_version_id INTEGER NOT NULL REFERENCES versions(id),
+    provider_id INTEGER NOT NULL REFERENCES pacticipants(id),
+    pact_version_id INTEGER NOT NULL REFERENCES pact_versions(id),
+    created_at TEXT NOT NULL,
+    UNIQUE (consumer_version_id, provider_id)
+);
+CREATE TABLE IF NOT EXISTS verifications (
+    id INTEGER PRIMARY KEY,
+    pact_version_id INTEGER NOT NULL REFERENCES pact_versions(id),
+    provider_version_id INTEGER NOT NULL REFERENCES versions(id),
+    success INTEGER NOT NULL,
+    build_url TEXT,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS environments (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL UNIQUE,
+    display_name TEXT,
+    production INTEGER NOT NULL,
+    contacts TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS deployed_versions (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    environment_id INTEGER NOT NULL REFERENCES environments(id),
+    application_instance TEXT,
+    created_at TEXT NOT NULL,
+    undeployed_at TEXT
+);
+CREATE TABLE IF NOT EXISTS released_versions (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    environment_id INTEGER NOT NULL REFERENCES environments(id),
+    created_at TEXT NOT NULL,
+    support_ended_at TEXT,
+    UNIQUE (version_id, environment_id)
+);
+CREATE INDEX IF NOT EXISTS verifications_by_pact_version ON verifications (pact_version_id);
+CREATE INDEX IF NOT EXISTS publications_by_provider ON pact_publications (provider_id);
+"""
+
+_WRITE_LOCK = threading.Lock()
+
+
+class Database:
+    """Opens short-lived connections to one SQLite file; every write is one transaction."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as connection:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.executescript(SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self._path, isolation_level=None, timeout=30)
+        connection.row_factory = sqlite3.Row
+        connection.execute("PRAGMA foreign_keys=ON")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        return connection
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """A connection for reads, seeing one consistent snapshot."""
+        connection = self._connect()
+        try:
+            connection.execute("BEGIN")
+            yield connection
+            connection.execute("COMMIT")
+        finally:
+            connection.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """A connection inside one write transaction: committed whole, or rolled back whole."""
+        with _WRITE_LOCK:
+            connection = self._connect()
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    yield connection
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
+                connection.execute("COMMIT")
+            finally:
+                connection.close()

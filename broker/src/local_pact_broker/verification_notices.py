@@ -1,0 +1,212 @@
+"""The texts a verifier prints before and after verifying each pact, worded as the official broker.
+
+Verifiers show these to explain *why* a pact is verified and whether a failure breaks the build.
+"""
+
+from collections.abc import Sequence
+
+from local_pact_broker.selectors import SelectedPublication
+from local_pact_broker.verifiable_pacts import VerifiablePact
+
+READ_MORE_PENDING = "Read more at https://docs.pact.io/go/pending"
+READ_MORE_WIP = "Read more at https://docs.pact.io/go/wip"
+BETA_API_WARNING = (
+    "WARNING - this version of the Pact library uses a beta version of the API which will be "
+    "removed in the future. Please upgrade your Pact library. See "
+    "https://docs.pact.io/pact_broker/advanced_topics/provider_verification_results/"
+    "#pacts-for-verification for minimum required versions."
+)
+
+
+def _join_quoted(words: Sequence[str]) -> str:
+    quoted = [f"'{word}'" for word in words]
+    if len(quoted) <= 2:
+        return " and ".join(quoted)
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def selection_description(selection: SelectedPublication, main_branch: str | None) -> str:
+    """One bullet of the inclusion reason, e.g. ``latest version from the main branch 'main'``."""
+    selector = selection.selector
+    number = selection.publication.consumer_version.number
+    label = f"version of {selector.consumer}" if selector.consumer else "version"
+    if selector.main_branch:
+        text = f"latest {label} from the main branch '{main_branch}'"
+    elif selector.branch or selector.matching_branch:
+        branch = selector.branch or next(iter(selection.publication.consumer_version.branches), "")
+        if (
+            selector.fallback_branch
+            and branch not in selection.publication.consumer_version.branches
+        ):
+            text = (
+                f"latest {label} from branch '{selector.fallback_branch}' (fallback branch used "
+                f"as no pact was found from branch '{selector.branch}')"
+            )
+        else:
+            text = f"latest {label} from branch '{branch}'"
+    elif selector.tag and selector.latest:
+        if (
+            selector.fallback_tag
+            and selector.tag not in selection.publication.consumer_version.tags
+        ):
+            text = (
+                f"latest {label} tagged '{selector.fallback_tag}' (fallback tag used as no pact "
+                f"was found with tag '{selector.tag}')"
+            )
+        else:
+            text = f"latest {label} tagged '{selector.tag}'"
+    elif selector.tag:
+        who = f"{selector.consumer} versions" if selector.consumer else "consumer versions"
+        text = f"all {who} tagged '{selector.tag}'"
+    elif selection.environment:
+        who = f"version(s) of {selector.consumer}" if selector.consumer else "consumer version(s)"
+        released = selection.environment not in selection.publication.consumer_version.deployed_to
+        where = "released and supported in" if released else "currently deployed to"
+        return f"{who} {where} {selection.environment} ({number})"
+    else:
+        consumer = selector.consumer or "a consumer"
+        text = f"latest version of {consumer} that has a pact with {{provider}}"
+    return f"{text} ({number})"
+
+
+def short_description(pact: VerifiablePact) -> str:
+    """The ``shortDescription`` field: a comma-joined summary of the selectors."""
+    if pact.wip:
+        return "WIP"
+    parts: list[str] = []
+    for selection in pact.selections:
+        selector = selection.selector
+        if selector.main_branch:
+            parts.append("latest from main branch")
+        elif selector.branch or selector.matching_branch:
+            branch = selector.branch or next(iter(pact.consumer_version.branches), "")
+            parts.append(f"latest from branch {branch}")
+        elif selector.tag and selector.latest:
+            parts.append(f"latest with tag {selector.tag}")
+        elif selector.tag:
+            parts.append(f"one of {selector.tag}")
+        elif selection.environment:
+            released = selection.environment not in pact.consumer_version.deployed_to
+            verb = "released in" if released else "deployed to"
+            parts.append(f"{verb} {selection.environment}")
+        else:
+            parts.append("latest")
+    return ", ".join(dict.fromkeys(parts))
+
+
+def _pending_for(pact: VerifiablePact, any_or_a: str, branch: str | None) -> str:
+    if branch:
+        return f"{any_or_a} version of {pact.provider} from branch '{branch}'"
+    tags = pact.pending_tags
+    if not tags:
+        return pact.provider
+    if len(tags) == 1:
+        return f"{any_or_a} version of {pact.provider} with tag '{tags[0]}'"
+    return f"{any_or_a} versions of {pact.provider} with tag {_join_quoted(tags)}"
+
+
+def _with_these_tags(pact: VerifiablePact, branch: str | None) -> str:
+    if branch or not pact.pending_tags:
+        return ""
+    return "with this tag " if len(pact.pending_tags) == 1 else "with these tags "
+
+
+def _inclusion_reason(
+    pact: VerifiablePact, pact_url: str, main_branch: str | None, provider_branch: str | None
+) -> str:
+    if pact.wip:
+        heads = len(pact.wip_branches) + len(pact.wip_tags)
+        version_text = "version" if heads == 1 else "versions"
+        parts = []
+        if pact.wip_branches:
+            noun = "branch" if len(pact.wip_branches) == 1 else "branches"
+            parts.append(f"from {noun} {_join_quoted(pact.wip_branches)}")
+        if pact.wip_tags:
+            parts.append(f"tagged with {_join_quoted(pact.wip_tags)}")
+        return (
+            f"The pact at {pact_url} is being verified because it is a 'work in progress' pact "
+            f"(ie. it is the pact for the latest {version_text} of {pact.consumer} "
+            f"{' and '.join(parts)} and it has not yet been successfully verified by "
+            f"{_pending_for(pact, 'a', provider_branch)} when the pact's application version was "
+            f"explicitly specified in the consumer version selectors). {READ_MORE_WIP}"
+        )
+    count = len(pact.selections)
+    criterion = "criteria" if count > 1 else "criterion"
+    versions = "the consumer versions" if count > 1 else "the consumer version"
+    bullets = "\n".join(
+        "    * " + selection_description(s, main_branch).replace("{provider}", pact.provider)
+        for s in pact.selections
+    )
+    return (
+        f"The pact at {pact_url} is being verified because the pact content belongs to "
+        f"{versions} matching the following {criterion}:\n{bullets}"
+    )
+
+
+def verification_notices(
+    pact: VerifiablePact,
+    pact_url: str,
+    main_branch: str | None,
+    provider_branch: str | None,
+) -> list[dict[str, str]]:
+    """The ``verificationProperties.notices`` list for one verifiable pact."""
+    notices = [
+        {
+            "when": "before_verification",
+            "text": _inclusion_reason(pact, pact_url, main_branch, provider_branch),
+        }
+    ]
+    if pact.pending is None:
+        return notices
+    provider = pact.provider
+    if pact.pending and pact.wip:
+        reason = (
+            f"This pact is in pending state for this version of {provider} because it was "
+            "included as a 'work in progress' pact. If this verification fails, it will not "
+            f"cause the overall build to fail. {READ_MORE_PENDING}"
+        )
+    elif pact.pending:
+        reason = (
+            f"This pact is in pending state for this version of {provider} because a successful "
+            f"verification result for {_pending_for(pact, 'a', provider_branch)} has not yet been "
+            "published. If this verification fails, it will not cause the overall build to fail. "
+            f"{READ_MORE_PENDING}"
+        )
+    else:
+        verified_by = (
+            f"a version of {provider} from branch '{provider_branch}'"
+            if provider_branch
+            else provider
+        )
+        reason = (
+            f"This pact has previously been successfully verified by {verified_by}. If this "
+            f"verification fails, it will fail the build. {READ_MORE_PENDING}"
+        )
+    notices.append({"when": "before_verification", "text": reason})
+    if not pact.pending:
+        return notices
+    who = _pending_for(pact, "any", provider_branch)
+    tags = _with_these_tags(pact, provider_branch)
+    still_pending = (
+        f"This pact is still in pending state for {who} as a successful verification result "
+        f"{tags}has not yet been published"
+    )
+    notices.extend(
+        [
+            {
+                "when": "after_verification:success_true_published_false",
+                "text": f"This pact is still in pending state for {who} as the successful "
+                f"verification results {tags}have not yet been published.",
+            },
+            {"when": "after_verification:success_false_published_false", "text": still_pending},
+            {
+                "when": "after_verification:success_true_published_true",
+                "text": f"This pact is no longer in pending state for {who}, as a successful "
+                f"verification result {tags}has been published. If a verification for a version "
+                f"of {provider} {tags}fails in the future, it will fail the build. "
+                f"{READ_MORE_PENDING}",
+            },
+            {"when": "after_verification:success_false_published_true", "text": still_pending},
+        ]
+    )
+    return notices

@@ -1,0 +1,58 @@
+"""Work-in-progress pacts: recent pacts from any consumer branch or tag not yet verified.
+
+They are verified in pending mode in addition to the explicitly selected pacts, so a provider
+learns early about a consumer's new expectations without breaking its build.
+"""
+
+from collections.abc import Sequence
+
+from local_pact_broker.models import Publication, Verification
+from local_pact_broker.pending import PendingQuery, is_pending
+
+
+def _latest_by_key(publications: Sequence[Publication], branches: bool) -> dict[str, Publication]:
+    latest: dict[str, Publication] = {}
+    for publication in publications:
+        version = publication.consumer_version
+        for label in version.branches if branches else version.tags:
+            key = f"{publication.consumer}\x00{label}"
+            current = latest.get(key)
+            if current is None or version.order > current.consumer_version.order:
+                latest[key] = publication
+    return latest
+
+
+def wip_publications(
+    publications: Sequence[Publication],
+    verifications: Sequence[Verification],
+    query: PendingQuery,
+    since: str,
+    explicitly_selected_shas: set[tuple[str, str]],
+) -> list[tuple[Publication, tuple[str, ...], tuple[str, ...]]]:
+    """WIP candidates with the consumer branches and tags that make each one a head pact.
+
+    A WIP pact is the latest pact of some consumer branch or tag, published on or after
+    ``since``, not picked by the explicit selectors, and still pending for the provider.
+    """
+    recent = [p for p in publications if p.created_at >= since]
+    heads_by_branch = _latest_by_key(recent, branches=True)
+    heads_by_tag = _latest_by_key(recent, branches=False)
+    found: dict[tuple[str, str], tuple[Publication, list[str], list[str]]] = {}
+    for key, publication in heads_by_branch.items():
+        entry = found.setdefault(
+            (publication.consumer, publication.pact_sha), (publication, [], [])
+        )
+        entry[1].append(key.split("\x00", 1)[1])
+    for key, publication in heads_by_tag.items():
+        entry = found.setdefault(
+            (publication.consumer, publication.pact_sha), (publication, [], [])
+        )
+        entry[2].append(key.split("\x00", 1)[1])
+    result: list[tuple[Publication, tuple[str, ...], tuple[str, ...]]] = []
+    for identity, (publication, branches, tags) in sorted(found.items()):
+        if identity in explicitly_selected_shas:
+            continue
+        if not is_pending(publication.pact_sha, verifications, query):
+            continue
+        result.append((publication, tuple(sorted(branches)), tuple(sorted(tags))))
+    return result

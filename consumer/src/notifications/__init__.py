@@ -1,0 +1,1 @@
+"""The notification service: the consumer that looks users up to address notifications."""
