@@ -1,0 +1,243 @@
+"""``GET /matrix`` and ``GET /can-i-deploy``: may this version be deployed?"""
+
+import sqlite3
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from local_pact_broker import environments_repository as environments
+from local_pact_broker import pacticipants_repository as pacticipants
+from local_pact_broker import pacts_repository as pacts
+from local_pact_broker import verifications_repository as verifications
+from local_pact_broker.can_i_deploy import MatrixRow, Mode, Side, Verdict, decide
+from local_pact_broker.dependencies import database
+from local_pact_broker.errors import validation_failed
+from local_pact_broker.hal import base_url, hal, link
+from local_pact_broker.models import PacticipantVersion
+from local_pact_broker.representations import (
+    pact_url,
+    pact_version_url,
+    pacticipant_url,
+    version_url,
+)
+from local_pact_broker.pact_metadata import encode_metadata
+from local_pact_broker.storage import Database
+from local_pact_broker.timestamps import display
+
+router = APIRouter()
+
+
+def _parse_selectors(request: Request) -> list[dict[str, str]]:
+    selectors: list[dict[str, str]] = []
+    for key, value in request.query_params.multi_items():
+        if not key.startswith("q[]["):
+            continue
+        field = key[4:-1]
+        if field == "pacticipant" or not selectors or field in selectors[-1]:
+            selectors.append({})
+        selectors[-1][field] = value
+    return selectors
+
+
+def _models(db: sqlite3.Connection, rows: list[sqlite3.Row]) -> tuple[PacticipantVersion, ...]:
+    return tuple(pacticipants.version_model(db, row) for row in rows)
+
+
+def _resolve(db: sqlite3.Connection, selector: dict[str, str]) -> Side:
+    name = selector.get("pacticipant", "")
+    number = selector.get("version")
+    if number:
+        row = pacticipants.find_version(db, name, number)
+        return Side(name, _models(db, [row] if row else []), Mode.VERSION, requested_number=number)
+    if selector.get("branch"):
+        rows = pacticipants.versions_on_branch(db, name, selector["branch"])[:1]
+        return Side(name, _models(db, rows), Mode.LATEST)
+    if selector.get("tag"):
+        tagged = pacticipants.latest_version(db, name, selector["tag"])
+        return Side(name, _models(db, [tagged] if tagged else []), Mode.LATEST)
+    latest = pacticipants.latest_version(db, name)
+    return Side(name, _models(db, [latest] if latest else []), Mode.LATEST)
+
+
+def _integrated(db: sqlite3.Connection, name: str) -> list[str]:
+    rows = db.execute(
+        "SELECT DISTINCT c.name AS a, pr.name AS b FROM pact_publications pub"
+        " JOIN versions cv ON cv.id = pub.consumer_version_id"
+        " JOIN pacticipants c ON c.id = cv.pacticipant_id"
+        " JOIN pacticipants pr ON pr.id = pub.provider_id WHERE c.name = ? OR pr.name = ?",
+        (name, name),
+    ).fetchall()
+    others = {str(r["b"]) if r["a"] == name else str(r["a"]) for r in rows}
+    return sorted(others)
+
+
+def _other_side(db: sqlite3.Connection, name: str, environment: str | None, latest: bool, tag: str | None) -> Side:
+    if environment:
+        rows = environments.versions_in_environment(db, name, environment)
+        return Side(name, _models(db, rows), Mode.ENVIRONMENT, environment=environment)
+    if latest or tag:
+        row = pacticipants.latest_version(db, name, tag)
+        return Side(name, _models(db, [row] if row else []), Mode.LATEST)
+    return Side(name, (), Mode.ANY)
+
+
+def _version_json(base: str, db: sqlite3.Connection, version: PacticipantVersion) -> dict[str, Any]:
+    row = pacticipants.find_version(db, version.pacticipant, version.number)
+    assert row is not None  # noqa: S101
+    from local_pact_broker.representations import branch_versions  # noqa: PLC0415
+
+    branches = branch_versions(base, db, row)
+    envs = []
+    for name in version.environments:
+        env = environments.find_environment(db, name=name)
+        if env is not None:
+            envs.append(_environment_json(base, env))
+    body: dict[str, Any] = {
+        "number": version.number,
+        "branches": branches,
+        "branchVersions": branches,
+        "environments": envs,
+        "tags": [
+            {"name": t, "latest": True, "_links": {"self": {"href": f"{version_url(base, version.pacticipant, version.number)}/tags/{t}"}}}
+            for t in version.tags
+        ],
+        "_links": {"self": {"href": version_url(base, version.pacticipant, version.number)}},
+    }
+    if branches:
+        body["branch"] = branches[-1]["name"]
+    return body
+
+
+def _environment_json(base: str, env: sqlite3.Row) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "uuid": env["uuid"],
+        "name": env["name"],
+        "production": bool(env["production"]),
+        "createdAt": display(env["created_at"]),
+        "_links": {"self": link(f"{base}/environments/{env['uuid']}", "Environment", env["name"])},
+    }
+    if env["display_name"]:
+        body["displayName"] = env["display_name"]
+    return body
+
+
+def _row_json(base: str, db: sqlite3.Connection, row: MatrixRow) -> dict[str, Any]:
+    publication = row.publication
+    consumer = publication.consumer
+    provider = publication.provider
+    number = publication.consumer_version.number
+    body: dict[str, Any] = {
+        "consumer": {
+            "name": consumer,
+            "_links": {"self": {"href": pacticipant_url(base, consumer)}},
+            "version": _version_json(base, db, publication.consumer_version),
+        },
+        "provider": {
+            "name": provider,
+            "_links": {"self": {"href": pacticipant_url(base, provider)}},
+        },
+        "pact": {
+            "createdAt": display(publication.created_at),
+            "_links": {"self": {"href": pact_url(base, provider, consumer, number)}},
+        },
+        "verificationResult": None,
+    }
+    if row.provider_version is not None:
+        body["provider"]["version"] = _version_json(base, db, row.provider_version)
+    if row.verification is not None:
+        metadata = encode_metadata([("cvn", number)])
+        permalink = pact_version_url(base, provider, consumer, publication.pact_sha)
+        body["verificationResult"] = {
+            "success": row.verification.success,
+            "verifiedAt": display(row.verification.created_at),
+            "_links": {
+                "self": {
+                    "href": f"{permalink}/metadata/{metadata}/verification-results/{row.verification.id}"
+                }
+            },
+        }
+    return body
+
+
+def _answer(base: str, db: sqlite3.Connection, verdict: Verdict) -> JSONResponse:
+    return hal(
+        {
+            "summary": {
+                "deployable": verdict.deployable,
+                "reason": verdict.reason,
+                "success": verdict.success,
+                "failed": verdict.failed,
+                "unknown": verdict.unknown,
+            },
+            "notices": [{"type": t, "text": text} for t, text in verdict.reasons],
+            "matrix": [_row_json(base, db, row) for row in verdict.rows],
+        }
+    )
+
+
+def _evaluate(  # noqa: PLR0913
+    request: Request,
+    db: Database,
+    selectors: list[dict[str, str]],
+    environment: str | None,
+    latest: bool,
+    tag: str | None,
+) -> JSONResponse:
+    if not selectors or not all(s.get("pacticipant") for s in selectors):
+        raise validation_failed(["Please specify the pacticipant name"])
+    with db.reading() as connection:
+        if environment and environments.find_environment(connection, name=environment) is None:
+            raise validation_failed({"environment": [f"with name '{environment}' does not exist"]})
+        for selector in selectors:
+            if pacticipants.find_pacticipant(connection, selector["pacticipant"]) is None:
+                raise validation_failed(
+                    [f"Pacticipant {selector['pacticipant']} not found"]
+                )
+        specified = _resolve(connection, selectors[0])
+        if len(selectors) > 1:
+            others = [_resolve(connection, s) for s in selectors[1:]]
+        else:
+            others = [
+                _other_side(connection, name, environment, latest, tag)
+                for name in _integrated(connection, specified.pacticipant)
+            ]
+        names = {specified.pacticipant} | {o.pacticipant for o in others}
+        publications = [
+            p
+            for name in names
+            for p in pacts.publication_models(connection, pacts.publications_for_provider(connection, name))
+        ]
+        results = [v for name in names for v in verifications.verification_models(connection, name)]
+        verdict = decide(
+            specified,
+            others,
+            publications,
+            results,
+            warn_no_environment=len(selectors) == 1 and not environment and not tag,
+        )
+        return _answer(base_url(request), connection, verdict)
+
+
+@router.get("/matrix")
+def matrix(request: Request, db: Database = Depends(database)) -> JSONResponse:  # noqa: B008
+    """The matrix for the ``q[]`` selectors, with a can-i-deploy summary."""
+    params = request.query_params
+    return _evaluate(
+        request,
+        db,
+        _parse_selectors(request),
+        params.get("environment"),
+        params.get("latest") == "true",
+        params.get("tag"),
+    )
+
+
+@router.get("/can-i-deploy")
+def can_i_deploy(request: Request, db: Database = Depends(database)) -> JSONResponse:  # noqa: B008
+    """Can this pacticipant version be deployed to the environment (or tag)?"""
+    params = request.query_params
+    selector = {"pacticipant": params.get("pacticipant", "")}
+    if params.get("version"):
+        selector["version"] = params["version"]
+    return _evaluate(request, db, [selector], params.get("environment"), False, params.get("to"))

@@ -1,0 +1,85 @@
+"""pact-python's Rust verifier pulls pacts from the local broker and publishes results."""
+
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from broker_live_server import BrokerServer
+from pact import Verifier
+
+PACT = Path(sys.executable).parent / "pact"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+class _ThingHandler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = json.dumps({"id": 1}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        return
+
+
+@pytest.fixture
+def provider_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ThingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def cli(broker: BrokerServer, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(PACT), "broker", *args, "--broker-base-url", broker.url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"PACT_DO_NOT_TRACK": "true", "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_verify_from_broker_then_can_i_deploy(broker: BrokerServer, provider_url: str) -> None:
+    published = cli(broker, "publish", str(FIXTURES), "--consumer-app-version", "1.0.0", "--branch", "main")
+    assert published.returncode == 0, published.stderr
+    for_verification = broker.get("/pacts/provider/Bar/for-verification")
+    assert for_verification["_embedded"]["pacts"][0]["verificationProperties"]["pending"] is True
+
+    verifier = (
+        Verifier("Bar", host="127.0.0.1")
+        .add_transport(url=provider_url)
+        .state_handler(lambda state, action, params: None, teardown=True)  # noqa: ARG005
+        .broker_source(broker.url, selector=True)
+        .consumer_version_selectors({"mainBranch": True}, {"deployedOrReleased": True})
+        .include_pending()
+        .include_wip_since("2020-01-01")
+        .provider_branch("main")
+        .build()
+        .set_publish_options(version="b-1", branch="main")
+    )
+    verifier.verify()
+
+    version = broker.get("/pacticipants/Bar/versions/b-1")
+    assert version["_embedded"]["branchVersions"][0]["name"] == "main"
+    after = broker.get("/pacts/provider/Bar/for-verification")
+    assert after["_embedded"]["pacts"]
+
+    assert cli(broker, "create-environment", "--name", "production", "--production").returncode == 0
+    deployed = cli(broker, "record-deployment", "--pacticipant", "Bar", "--version", "b-1", "--environment", "production")
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    verdict = cli(
+        broker, "can-i-deploy", "--pacticipant", "Foo", "--version", "1.0.0", "--to-environment", "production"
+    )
+    assert verdict.returncode == 0, verdict.stdout
+    assert "All required verification results are published and successful" in verdict.stdout
