@@ -29,7 +29,7 @@ lint:
     uv run --quiet ruff format --check .
     uv run --quiet mypy provider/src consumer/src
     MYPYPATH=scripts uv run --quiet mypy scripts
-    MYPYPATH=provider/tests uv run --quiet mypy provider/tests
+    MYPYPATH=provider/tests:scripts uv run --quiet mypy provider/tests
     MYPYPATH=consumer/tests uv run --quiet mypy consumer/tests
 
 # Export the provider's OpenAPI document to openapi/openapi.json

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
-
 from local_pact_broker.app import create_app
 from local_pact_broker.settings import Settings
 

@@ -21,8 +21,12 @@ def cli(broker: BrokerServer, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def publish(broker: BrokerServer, version: str, directory: Path = FIXTURES) -> subprocess.CompletedProcess[str]:
-    return cli(broker, "publish", str(directory), "--consumer-app-version", version, "--branch", "main")
+def publish(
+    broker: BrokerServer, version: str, directory: Path = FIXTURES
+) -> subprocess.CompletedProcess[str]:
+    return cli(
+        broker, "publish", str(directory), "--consumer-app-version", version, "--branch", "main"
+    )
 
 
 def test_publish_then_republish_is_a_no_op(broker: BrokerServer) -> None:
@@ -31,7 +35,9 @@ def test_publish_then_republish_is_a_no_op(broker: BrokerServer) -> None:
     assert "Created Foo version 1.0.0 with branch main" in first.stdout
     again = publish(broker, "1.0.0")
     assert again.returncode == 0, again.stderr
-    assert "republished for Foo version 1.0.0 and provider Bar with no content changes" in again.stdout
+    assert (
+        "republished for Foo version 1.0.0 and provider Bar with no content changes" in again.stdout
+    )
 
 
 def test_changed_content_for_same_version_is_refused(broker: BrokerServer, tmp_path: Path) -> None:
@@ -40,8 +46,14 @@ def test_changed_content_for_same_version_is_refused(broker: BrokerServer, tmp_p
     (tmp_path / "Foo-Bar.json").write_text(changed)
     result = publish(broker, "1.0.0", tmp_path)
     assert result.returncode != 0
-    assert "Cannot change the content of the pact for Foo version 1.0.0" in result.stdout + result.stderr
-    assert broker.get("/pacts/provider/Bar/consumer/Foo/latest")["interactions"][0]["description"] == "get thing"
+    assert (
+        "Cannot change the content of the pact for Foo version 1.0.0"
+        in result.stdout + result.stderr
+    )
+    assert (
+        broker.get("/pacts/provider/Bar/consumer/Foo/latest")["interactions"][0]["description"]
+        == "get thing"
+    )
 
 
 def test_list_describe_and_can_i_deploy_without_verification(broker: BrokerServer) -> None:
@@ -62,7 +74,16 @@ def test_can_i_deploy_unknown_version_says_no(broker: BrokerServer) -> None:
     assert publish(broker, "1.0.0").returncode == 0
     assert cli(broker, "create-environment", "--name", "production", "--production").returncode == 0
     verdict = cli(
-        broker, "can-i-deploy", "--pacticipant", "Foo", "--version", "9.9.9", "--to-environment", "production"
+        broker,
+        "can-i-deploy",
+        "--pacticipant",
+        "Foo",
+        "--version",
+        "9.9.9",
+        "--to-environment",
+        "production",
     )
     assert verdict.returncode == 1
-    assert "No pacts or verifications have been published for version 9.9.9 of Foo" in verdict.stdout
+    assert (
+        "No pacts or verifications have been published for version 9.9.9 of Foo" in verdict.stdout
+    )

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from broker_live_server import BrokerServer
@@ -25,8 +26,12 @@ class _ThingHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         return
+
+
+def _no_state_needed(state: str, action: str, parameters: dict[str, Any] | None = None) -> None:
+    """The fixture provider always has thing 1."""
 
 
 @pytest.fixture
@@ -51,7 +56,9 @@ def cli(broker: BrokerServer, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_verify_from_broker_then_can_i_deploy(broker: BrokerServer, provider_url: str) -> None:
-    published = cli(broker, "publish", str(FIXTURES), "--consumer-app-version", "1.0.0", "--branch", "main")
+    published = cli(
+        broker, "publish", str(FIXTURES), "--consumer-app-version", "1.0.0", "--branch", "main"
+    )
     assert published.returncode == 0, published.stderr
     for_verification = broker.get("/pacts/provider/Bar/for-verification")
     assert for_verification["_embedded"]["pacts"][0]["verificationProperties"]["pending"] is True
@@ -59,9 +66,10 @@ def test_verify_from_broker_then_can_i_deploy(broker: BrokerServer, provider_url
     verifier = (
         Verifier("Bar", host="127.0.0.1")
         .add_transport(url=provider_url)
-        .state_handler(lambda state, action, params: None, teardown=True)  # noqa: ARG005
+        .state_handler(_no_state_needed, teardown=True)
         .broker_source(broker.url, selector=True)
-        .consumer_version_selectors({"mainBranch": True}, {"deployedOrReleased": True})
+        .consumer_version(main_branch=True)
+        .consumer_version(deployed_or_released=True)
         .include_pending()
         .include_wip_since("2020-01-01")
         .provider_branch("main")
@@ -76,10 +84,26 @@ def test_verify_from_broker_then_can_i_deploy(broker: BrokerServer, provider_url
     assert after["_embedded"]["pacts"]
 
     assert cli(broker, "create-environment", "--name", "production", "--production").returncode == 0
-    deployed = cli(broker, "record-deployment", "--pacticipant", "Bar", "--version", "b-1", "--environment", "production")
+    deployed = cli(
+        broker,
+        "record-deployment",
+        "--pacticipant",
+        "Bar",
+        "--version",
+        "b-1",
+        "--environment",
+        "production",
+    )
     assert deployed.returncode == 0, deployed.stdout + deployed.stderr
     verdict = cli(
-        broker, "can-i-deploy", "--pacticipant", "Foo", "--version", "1.0.0", "--to-environment", "production"
+        broker,
+        "can-i-deploy",
+        "--pacticipant",
+        "Foo",
+        "--version",
+        "1.0.0",
+        "--to-environment",
+        "production",
     )
     assert verdict.returncode == 0, verdict.stdout
     assert "All required verification results are published and successful" in verdict.stdout

@@ -105,7 +105,10 @@ def _rows_as_consumer(
     numbers = {v.number for v in specified.versions}
     rows: list[MatrixRow] = []
     for publication in publications:
-        if publication.consumer != specified.pacticipant or publication.provider != other.pacticipant:
+        if (
+            publication.consumer != specified.pacticipant
+            or publication.provider != other.pacticipant
+        ):
             continue
         if publication.consumer_version.number not in numbers:
             continue
@@ -137,7 +140,10 @@ def _rows_as_provider(
     numbers = {v.number for v in other.versions}
     rows: list[MatrixRow] = []
     for publication in publications:
-        if publication.consumer != other.pacticipant or publication.provider != specified.pacticipant:
+        if (
+            publication.consumer != other.pacticipant
+            or publication.provider != specified.pacticipant
+        ):
             continue
         if publication.consumer_version.number not in numbers:
             continue
@@ -199,14 +205,20 @@ def decide(
     unverified = [r for r in rows if r.verification is None]
     errors = [("error", f"The verification for {_describe_pair(r)} failed") for r in failed]
     errors.extend(
-        ("error", f"There is no verified pact between {_describe_pair(r)[len('the pact between '):]}")
+        (
+            "error",
+            f"There is no verified pact between {_describe_pair(r)[len('the pact between ') :]}",
+        )
         for r in unverified
     )
     errors = list(dict.fromkeys(errors))
     if errors:
         reasons = (*warnings, *errors)
     elif rows:
-        reasons = (*warnings, ("success", "All required verification results are published and successful"))
+        reasons = (
+            *warnings,
+            ("success", "All required verification results are published and successful"),
+        )
     else:
         reasons = (*warnings, ("success", "There are no missing dependencies"))
     deployable: bool | None

@@ -58,7 +58,9 @@ def _validate(db: sqlite3.Connection, body: dict[str, Any], current_id: int | No
     else:
         existing = environments.find_environment(db, name=name)
         if existing is not None and existing["id"] != current_id:
-            errors["name"] = [f"Another environment with name '{name}' already exists ({existing['uuid']})"]
+            errors["name"] = [
+                f"Another environment with name '{name}' already exists ({existing['uuid']})"
+            ]
     if not isinstance(body.get("production", False), bool):
         errors["production"] = ["must be true or false"]
     if errors:
@@ -83,7 +85,7 @@ def list_environments(request: Request, db: Database = DB) -> JSONResponse:
 
 
 @router.post("/environments")
-def create_environment(request: Request, body: Any = BODY, db: Database = DB) -> JSONResponse:  # noqa: ANN401
+def create_environment(request: Request, body: object = BODY, db: Database = DB) -> JSONResponse:  # noqa: ANN401
     """Create an environment (``create-environment``)."""
     data = json_object(body)
     with db.writing() as connection:
@@ -107,7 +109,9 @@ def get_environment(uuid: str, request: Request, db: Database = DB) -> JSONRespo
 
 
 @router.put("/environments/{uuid}")
-def put_environment(uuid: str, request: Request, body: Any = BODY, db: Database = DB) -> JSONResponse:  # noqa: ANN401
+def put_environment(
+    uuid: str, request: Request, body: object = BODY, db: Database = DB
+) -> JSONResponse:
     """Create or replace an environment."""
     data = json_object(body)
     with db.writing() as connection:
@@ -212,8 +216,13 @@ def _version(db: sqlite3.Connection, name: str, number: str) -> sqlite3.Row:
 
 
 @router.post("/pacticipants/{name}/versions/{number}/deployed-versions/environment/{uuid}")
-def record_deployment(  # noqa: PLR0913
-    name: str, number: str, uuid: str, request: Request, body: Any = BODY, db: Database = DB  # noqa: ANN401
+def record_deployment(
+    name: str,
+    number: str,
+    uuid: str,
+    request: Request,
+    body: object = BODY,
+    db: Database = DB,
 ) -> JSONResponse:
     """Record that a version is now deployed to an environment (``record-deployment``)."""
     data = json_object(body)
@@ -237,11 +246,15 @@ def record_deployment(  # noqa: PLR0913
 
 
 @router.patch("/deployed-versions/{uuid}")
-def update_deployed_version(uuid: str, request: Request, body: Any = BODY, db: Database = DB) -> JSONResponse:  # noqa: ANN401
+def update_deployed_version(
+    uuid: str, request: Request, body: object = BODY, db: Database = DB
+) -> JSONResponse:
     """``{"currentlyDeployed": false}`` records an undeployment (``record-undeployment``)."""
     data = json_object(body)
     with db.writing() as connection:
-        row = connection.execute("SELECT * FROM deployed_versions WHERE uuid = ?", (uuid,)).fetchone()
+        row = connection.execute(
+            "SELECT * FROM deployed_versions WHERE uuid = ?", (uuid,)
+        ).fetchone()
         if row is None:
             raise not_found()
         if data.get("currentlyDeployed") is False:
@@ -256,18 +269,31 @@ def update_deployed_version(uuid: str, request: Request, body: Any = BODY, db: D
 
 
 @router.get("/environments/{uuid}/deployed-versions/currently-deployed/pacticipant/{name}")
-def currently_deployed_for(uuid: str, name: str, request: Request, db: Database = DB) -> JSONResponse:
+def currently_deployed_for(
+    uuid: str, name: str, request: Request, db: Database = DB
+) -> JSONResponse:
     """Currently deployed versions of one pacticipant (used by ``record-undeployment``)."""
     base = base_url(request)
     with db.reading() as connection:
         env = _environment(connection, uuid)
-        rows = [r for r in environments.deployed_versions(connection, env["id"]) if r["pacticipant_name"] == name]
-    return hal({"_embedded": {"deployedVersions": [_deployed_json(base, r) for r in rows]}, "_links": {}})
+        rows = [
+            r
+            for r in environments.deployed_versions(connection, env["id"])
+            if r["pacticipant_name"] == name
+        ]
+    return hal(
+        {"_embedded": {"deployedVersions": [_deployed_json(base, r) for r in rows]}, "_links": {}}
+    )
 
 
 @router.post("/pacticipants/{name}/versions/{number}/released-versions/environment/{uuid}")
-def record_release(  # noqa: PLR0913
-    name: str, number: str, uuid: str, request: Request, _body: Any = BODY, db: Database = DB  # noqa: ANN401
+def record_release(
+    name: str,
+    number: str,
+    uuid: str,
+    request: Request,
+    _body: object = BODY,
+    db: Database = DB,
 ) -> JSONResponse:
     """Record that a version is released to an environment (``record-release``)."""
     base = base_url(request)

@@ -28,7 +28,9 @@ router = APIRouter()
 PATH = "/pacts/provider/{provider}/for-verification"
 
 
-def _answer(request: Request, db: Database, provider: str, data: dict[str, Any], beta: bool) -> JSONResponse:
+def _answer(
+    request: Request, db: Database, provider: str, data: dict[str, Any], beta: bool
+) -> JSONResponse:
     branch = data.get("providerVersionBranch")
     branch = branch if isinstance(branch, str) else None
     raw_tags = data.get("providerVersionTags") or []
@@ -58,7 +60,9 @@ def _answer(request: Request, db: Database, provider: str, data: dict[str, Any],
             str(row["name"]): row["main_branch"]
             for row in pacticipants.all_pacticipants(connection)
         }
-        created_at = pacticipants.branch_created_at(connection, provider, branch) if branch else None
+        created_at = (
+            pacticipants.branch_created_at(connection, provider, branch) if branch else None
+        )
     since = data.get("includeWipPactsSince")
     verification_request = VerificationRequest(
         selectors=tuple(selectors or default_selectors(publications, main_branches)),
@@ -74,9 +78,7 @@ def _answer(request: Request, db: Database, provider: str, data: dict[str, Any],
             pairs.append(("p", "true" if pact.pending else "false"))
         if pact.wip:
             pairs.append(("w", "true"))
-        notices = verification_notices(
-            pact, permalink, main_branches.get(pact.consumer), branch
-        )
+        notices = verification_notices(pact, permalink, main_branches.get(pact.consumer), branch)
         if beta:
             notices.insert(0, {"when": "before_verification", "text": BETA_API_WARNING})
         properties: dict[str, Any] = {"notices": notices}
@@ -112,7 +114,9 @@ def _answer(request: Request, db: Database, provider: str, data: dict[str, Any],
 
 @router.get(PATH)
 def pacts_for_verification_get(
-    provider: str, request: Request, db: Database = Depends(database)  # noqa: B008
+    provider: str,
+    request: Request,
+    db: Database = Depends(database),  # noqa: B008
 ) -> JSONResponse:
     """The beta GET form: query parameters instead of a body, with a deprecation notice."""
     params = request.query_params

@@ -15,13 +15,13 @@ from local_pact_broker.dependencies import database
 from local_pact_broker.errors import validation_failed
 from local_pact_broker.hal import base_url, hal, link
 from local_pact_broker.models import PacticipantVersion
+from local_pact_broker.pact_metadata import encode_metadata
 from local_pact_broker.representations import (
     pact_url,
     pact_version_url,
     pacticipant_url,
     version_url,
 )
-from local_pact_broker.pact_metadata import encode_metadata
 from local_pact_broker.storage import Database
 from local_pact_broker.timestamps import display
 
@@ -72,7 +72,9 @@ def _integrated(db: sqlite3.Connection, name: str) -> list[str]:
     return sorted(others)
 
 
-def _other_side(db: sqlite3.Connection, name: str, environment: str | None, latest: bool, tag: str | None) -> Side:
+def _other_side(
+    db: sqlite3.Connection, name: str, environment: str | None, latest: bool, tag: str | None
+) -> Side:
     if environment:
         rows = environments.versions_in_environment(db, name, environment)
         return Side(name, _models(db, rows), Mode.ENVIRONMENT, environment=environment)
@@ -99,7 +101,15 @@ def _version_json(base: str, db: sqlite3.Connection, version: PacticipantVersion
         "branchVersions": branches,
         "environments": envs,
         "tags": [
-            {"name": t, "latest": True, "_links": {"self": {"href": f"{version_url(base, version.pacticipant, version.number)}/tags/{t}"}}}
+            {
+                "name": t,
+                "latest": True,
+                "_links": {
+                    "self": {
+                        "href": f"{version_url(base, version.pacticipant, version.number)}/tags/{t}"
+                    }
+                },
+            }
             for t in version.tags
         ],
         "_links": {"self": {"href": version_url(base, version.pacticipant, version.number)}},
@@ -176,7 +186,7 @@ def _answer(base: str, db: sqlite3.Connection, verdict: Verdict) -> JSONResponse
     )
 
 
-def _evaluate(  # noqa: PLR0913
+def _evaluate(
     request: Request,
     db: Database,
     selectors: list[dict[str, str]],
@@ -191,9 +201,7 @@ def _evaluate(  # noqa: PLR0913
             raise validation_failed({"environment": [f"with name '{environment}' does not exist"]})
         for selector in selectors:
             if pacticipants.find_pacticipant(connection, selector["pacticipant"]) is None:
-                raise validation_failed(
-                    [f"Pacticipant {selector['pacticipant']} not found"]
-                )
+                raise validation_failed([f"Pacticipant {selector['pacticipant']} not found"])
         specified = _resolve(connection, selectors[0])
         if len(selectors) > 1:
             others = [_resolve(connection, s) for s in selectors[1:]]
@@ -206,7 +214,9 @@ def _evaluate(  # noqa: PLR0913
         publications = [
             p
             for name in names
-            for p in pacts.publication_models(connection, pacts.publications_for_provider(connection, name))
+            for p in pacts.publication_models(
+                connection, pacts.publications_for_provider(connection, name)
+            )
         ]
         results = [v for name in names for v in verifications.verification_models(connection, name)]
         verdict = decide(

@@ -98,14 +98,14 @@ def _save_pacticipant(
             display_name=body.get("displayName"),
             repository_url=body.get("repositoryUrl"),
         )
-        row = pacticipants.find_pacticipant(connection, name)
-        assert row is not None  # noqa: S101
-        response = pacticipant_body(base_url(request), connection, row)
+        updated = pacticipants.find_pacticipant(connection, name)
+        assert updated is not None  # noqa: S101
+        response = pacticipant_body(base_url(request), connection, updated)
     return hal(response, 200 if existed else created_status)
 
 
 @router.post("/pacticipants")
-def create_pacticipant(request: Request, body: Any = BODY, db: Database = DB) -> JSONResponse:  # noqa: ANN401
+def create_pacticipant(request: Request, body: object = BODY, db: Database = DB) -> JSONResponse:  # noqa: ANN401
     """Create (or update) a pacticipant named in the body."""
     data = json_object(body)
     name = data.get("name")
@@ -116,7 +116,7 @@ def create_pacticipant(request: Request, body: Any = BODY, db: Database = DB) ->
 
 @router.api_route("/pacticipants/{name}", methods=["PUT", "PATCH"])
 def update_pacticipant(
-    name: str, request: Request, body: Any = BODY, db: Database = DB
+    name: str, request: Request, body: object = BODY, db: Database = DB
 ) -> JSONResponse:
     """Create or update a pacticipant by name (``create-or-update-pacticipant``)."""
     return _save_pacticipant(request, db, name, json_object(body), 201)
@@ -184,7 +184,7 @@ def get_version(name: str, number: str, request: Request, db: Database = DB) -> 
 
 @router.api_route("/pacticipants/{name}/versions/{number}", methods=["PUT", "PATCH"])
 def put_version(
-    name: str, number: str, request: Request, body: Any = BODY, db: Database = DB
+    name: str, number: str, request: Request, body: object = BODY, db: Database = DB
 ) -> JSONResponse:
     """Create or update a version (``create-or-update-version``)."""
     data = json_object(body)
@@ -207,7 +207,7 @@ def put_branch_version(
     branch: str,
     number: str,
     request: Request,
-    _body: Any = BODY,
+    _body: object = BODY,
     db: Database = DB,
 ) -> JSONResponse:
     """Put a version on a branch, creating pacticipant, version and branch as needed."""
@@ -279,7 +279,7 @@ def put_tag(
     number: str,
     tag: str,
     request: Request,
-    _body: Any = BODY,
+    _body: object = BODY,
     db: Database = DB,
 ) -> JSONResponse:
     """Tag a version, creating pacticipant and version as needed (201 new, 200 existing)."""

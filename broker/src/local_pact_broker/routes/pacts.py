@@ -215,7 +215,7 @@ def pact_by_sha(
 
 
 @router.get(PAIR + "/pact-version/{sha}/metadata/{metadata}")
-def pact_by_sha_with_metadata(  # noqa: PLR0913 - path parameters plus injected services
+def pact_by_sha_with_metadata(
     provider: str,
     consumer: str,
     sha: str,

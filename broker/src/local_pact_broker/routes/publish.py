@@ -79,7 +79,7 @@ def publish(
 
 
 @router.put("/pacts/provider/{provider}/consumer/{consumer}/version/{number}")
-def put_pact(  # noqa: PLR0913 - path parameters plus injected services
+def put_pact(
     provider: str,
     consumer: str,
     number: str,

@@ -37,7 +37,7 @@ def _validate(body: dict[str, Any]) -> None:
         raise validation_failed(errors)
 
 
-def _publish(  # noqa: PLR0913
+def _publish(
     request: Request,
     db: Database,
     bus: EventBus,
@@ -85,7 +85,7 @@ def _publish(  # noqa: PLR0913
             Event(outcome, consumer, provider, details),
         ]
     )
-    response = {key: data[key] for key in ("buildUrl", "testResults", "verifiedBy") if key in data}
+    response: dict[str, Any] = {key: data[key] for key in ("buildUrl", "testResults", "verifiedBy") if key in data}
     metadata = encode_metadata([("cvn", consumer_number)])
     response.update(
         {
@@ -111,7 +111,7 @@ def _publish(  # noqa: PLR0913
 
 
 @router.post(PACT_VERSION + "/verification-results")
-def publish_results(  # noqa: PLR0913
+def publish_results(
     provider: str,
     consumer: str,
     sha: str,
@@ -125,11 +125,11 @@ def publish_results(  # noqa: PLR0913
 
 
 @router.post(PACT_VERSION + "/metadata/{metadata}/verification-results")
-def publish_results_with_metadata(  # noqa: PLR0913
+def publish_results_with_metadata(
     provider: str,
     consumer: str,
     sha: str,
-    metadata: str,  # noqa: ARG001 - part of the URL the verifier was given
+    metadata: str,
     request: Request,
     body: Any = Depends(json_body),  # noqa: ANN401, B008
     db: Database = Depends(database),  # noqa: B008
