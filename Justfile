@@ -16,9 +16,9 @@ default:
 sync:
     uv sync --quiet
 
-# The whole contract flow, narrated: pact -> verify -> break the contract -> caught
+# The whole story on a scratch local broker: pact, publish, verify, deploy, break, blocked
 demo: sync
-    uv run --quiet python scripts/demo.py
+    @uv run --quiet python scripts/demo.py
 
 # Everything CI checks: lint, drift, consumer pacts, provider verification, all other tests
 ci: sync lint check-drift pact verify test
@@ -31,6 +31,7 @@ lint:
     MYPYPATH=scripts uv run --quiet mypy scripts
     MYPYPATH=provider/tests:scripts uv run --quiet mypy provider/tests
     MYPYPATH=consumer/tests uv run --quiet mypy consumer/tests
+    MYPYPATH=broker/tests uv run --quiet mypy broker/src broker/tests
 
 # Export the provider's OpenAPI document to openapi/openapi.json
 export-openapi:
@@ -48,13 +49,17 @@ check-drift:
 pact:
     {{pytest}} consumer/tests/pact
 
-# Provider verification: replay pacts/ against the real app under uvicorn
+# Provider verification against the real app: pacts/ or, with PACT_BROKER_BASE_URL, the broker's
 verify:
     {{pytest}} provider/tests/test_verify_pacts.py
 
+# Verify exactly one pact by URL (what a webhook-triggered build runs)
+verify-pact-url url:
+    PACT_URL={{quote(url)}} {{pytest}} provider/tests/test_verify_pacts.py
+
 # All other tests (unit, API, breaking-change and guard tests); needs pacts/ from `just pact`
 test:
-    {{pytest}} consumer/tests provider/tests scripts/tests \
+    {{pytest}} consumer/tests provider/tests scripts/tests broker/tests \
         --ignore=consumer/tests/pact --ignore=provider/tests/test_verify_pacts.py
 
 # Seed the demo users into the provider's database ($USER_SERVICE_DATABASE_PATH)
@@ -68,3 +73,31 @@ serve-provider port="8000": seed-provider
 # Time pact, verify and ci (medians over several runs) and print a table
 bench runs="5":
     uv run --quiet python scripts/bench_loop.py --runs {{runs}}
+
+# Serve the local Pact Broker in the foreground on 127.0.0.1:${PACT_BROKER_PORT:-9292}
+broker:
+    uv run --quiet local-pact-broker
+
+# Start the local Pact Broker in the background (health-checked; pid and log in .broker/)
+broker-up:
+    @uv run --quiet python scripts/broker_process.py up
+
+# Stop the background local Pact Broker
+broker-down:
+    @uv run --quiet python scripts/broker_process.py down
+
+# Publish pacts/ to PACT_BROKER_BASE_URL as the git commit on the git branch
+publish:
+    @uv run --quiet python scripts/release.py publish
+
+# Ask the broker whether this commit of PACTICIPANT may be deployed to ENV
+can-i-deploy pacticipant env:
+    @uv run --quiet python scripts/release.py can-i-deploy {{quote(pacticipant)}} {{quote(env)}}
+
+# Record that this commit of PACTICIPANT was deployed to ENV
+record-deployment pacticipant env:
+    @uv run --quiet python scripts/release.py record-deployment {{quote(pacticipant)}} {{quote(env)}}
+
+# Create a deployment environment on the broker (idempotent)
+create-environment name *flags:
+    @uv run --quiet python scripts/release.py create-environment {{quote(name)}} {{flags}}

@@ -7,10 +7,12 @@ ${PACT_BROKER_DATABASE:-.broker/broker.sqlite3}; pid and log in .broker/.
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import httpx
@@ -37,6 +39,47 @@ def healthy(url: str) -> bool:
         return httpx.get(f"{url}/diagnostic/status/heartbeat", timeout=1.0).status_code == 200
     except httpx.TransportError:
         return False
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def running_broker(database: Path, log_path: Path) -> Iterator[str]:
+    """A local broker in its own process on a free port, for demos and tests; stopped after."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    environment = {
+        **os.environ,
+        "PACT_BROKER_PORT": str(port),
+        "PACT_BROKER_DATABASE": str(database),
+    }
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "local_pact_broker"], env=environment, stdout=log, stderr=log
+        )
+    try:
+        deadline = time.monotonic() + START_DEADLINE_SECONDS
+        while not healthy(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                tail = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
+                raise RuntimeError(
+                    f"the local broker did not start at {url}; its log says:\n{tail}"
+                )
+            time.sleep(0.05)  # poll interval; readiness is decided by the heartbeat
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=STOP_DEADLINE_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def running_pid() -> int | None:

@@ -16,31 +16,29 @@ class RevisionError(RuntimeError):
     """The version or branch cannot be worked out; the message says which variable to set."""
 
 
-def _git(*args: str) -> str:
+def _git(*args: str, cwd: Path = ROOT) -> str:
     try:
-        result = subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
-        )
+        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
     except (OSError, subprocess.CalledProcessError) as error:
         raise RevisionError(f"`git {' '.join(args)}` failed: {error}") from error
     return result.stdout.strip()
 
 
-def commit_version() -> str:
+def commit_version(repository: Path = ROOT) -> str:
     """The HEAD commit, marked dirty (with a digest of the changes) when the tree has edits."""
-    sha = _git("rev-parse", "HEAD")
-    changes = _git("status", "--porcelain", "--untracked-files=normal")
+    sha = _git("rev-parse", "HEAD", cwd=repository)
+    changes = _git("status", "--porcelain", "--untracked-files=normal", cwd=repository)
     if not changes:
         return sha
     digest = hashlib.sha256()
-    digest.update(_git("diff", "HEAD", "--no-color").encode())
+    digest.update(_git("diff", "HEAD", "--no-color", cwd=repository).encode())
     digest.update(changes.encode())
     return f"{sha}+dirty.{digest.hexdigest()[:12]}"
 
 
-def current_branch() -> str:
+def current_branch(repository: Path = ROOT) -> str:
     """The checked-out branch; on a detached HEAD, the CI's branch variables."""
-    branch = _git("rev-parse", "--abbrev-ref", "HEAD")
+    branch = _git("rev-parse", "--abbrev-ref", "HEAD", cwd=repository)
     if branch != "HEAD":
         return branch
     for variable in ("GITHUB_HEAD_REF", "GITHUB_REF_NAME", "CI_COMMIT_REF_NAME"):

@@ -14,7 +14,7 @@ def send(
     body: bytes,
     content_type: str = "application/json",
 ) -> tuple[int, bytes]:
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310 - loopback http URL built by the test
         broker.url + path, data=body, method=method, headers={"Content-Type": content_type}
     )
     try:

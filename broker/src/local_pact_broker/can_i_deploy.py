@@ -33,7 +33,10 @@ class Side:
     requested_number: str | None = None
 
     def describe(self, version: PacticipantVersion | None) -> str:
-        """Official wording for this side, e.g. ``the version of Bar currently in production (b-1)``."""
+        """Official wording for this side.
+
+        E.g. ``the version of Bar currently in production (b-1)``.
+        """
         name = self.pacticipant
         if self.mode is Mode.ENVIRONMENT:
             if version is None:
@@ -221,11 +224,7 @@ def decide(
         )
     else:
         reasons = (*warnings, ("success", "There are no missing dependencies"))
-    deployable: bool | None
-    if unverified:
-        deployable = None
-    else:
-        deployable = not failed
+    deployable: bool | None = None if unverified else not failed
     return Verdict(
         rows=tuple(rows),
         reasons=reasons,

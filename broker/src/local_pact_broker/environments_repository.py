@@ -17,11 +17,12 @@ def find_environment(
     db: sqlite3.Connection, *, uuid_: str | None = None, name: str | None = None
 ) -> sqlite3.Row | None:
     """An environment by uuid or by name."""
-    column, value = ("uuid", uuid_) if uuid_ is not None else ("name", name)
-    row: sqlite3.Row | None = db.execute(
-        f"SELECT * FROM environments WHERE {column} = ?",
-        (value,),
-    ).fetchone()
+    query, value = (
+        ("SELECT * FROM environments WHERE uuid = ?", uuid_)
+        if uuid_ is not None
+        else ("SELECT * FROM environments WHERE name = ?", name)
+    )
+    row: sqlite3.Row | None = db.execute(query, (value,)).fetchone()
     return row
 
 

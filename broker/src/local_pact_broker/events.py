@@ -1,7 +1,10 @@
 """Domain events (the hook point for webhooks): raised after a write transaction commits."""
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+logger = logging.getLogger(__name__)
 
 CONTRACT_PUBLISHED = "contract_published"
 CONTRACT_CONTENT_CHANGED = "contract_content_changed"
@@ -41,4 +44,4 @@ class EventBus:
                 try:
                     listener(event)
                 except Exception:
-                    continue
+                    logger.exception("event listener failed for %s", event.name)

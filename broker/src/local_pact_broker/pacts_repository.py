@@ -88,7 +88,8 @@ def publications_of_consumer_version(db: sqlite3.Connection, version_id: int) ->
 def latest_publications(db: sqlite3.Connection) -> list[sqlite3.Row]:
     """The newest pact of each consumer-provider pair."""
     return db.execute(
-        _PUBLICATION_SELECT + " WHERE cv.id = (SELECT max(cv2.id) FROM pact_publications p2"
+        _PUBLICATION_SELECT  # noqa: S608 - constant SQL fragments only; values are bound
+        + " WHERE cv.id = (SELECT max(cv2.id) FROM pact_publications p2"
         " JOIN versions cv2 ON cv2.id = p2.consumer_version_id"
         " WHERE p2.provider_id = pub.provider_id AND cv2.pacticipant_id = cv.pacticipant_id)"
         " ORDER BY c.name, pr.name"
@@ -173,7 +174,8 @@ def previous_content_sha(
 ) -> str | None:
     """Sha of the pact published by the consumer version before this one, if any."""
     row = db.execute(
-        "SELECT pv.sha FROM pact_publications pub JOIN versions cv ON cv.id = pub.consumer_version_id"
+        "SELECT pv.sha FROM pact_publications pub"
+        " JOIN versions cv ON cv.id = pub.consumer_version_id"
         " JOIN pact_versions pv ON pv.id = pub.pact_version_id WHERE pub.provider_id = ?"
         " AND cv.pacticipant_id = ? AND cv.id < ? ORDER BY cv.id DESC LIMIT 1",
         (provider_id, consumer_id, before_version_id),

@@ -1,4 +1,4 @@
-"""Timestamps: stored with microseconds (so ordering is exact), shown to the second as officially."""
+"""Timestamps: stored with microseconds (so ordering is exact), shown to the second."""
 
 from datetime import UTC, datetime
 

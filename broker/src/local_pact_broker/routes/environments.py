@@ -85,7 +85,7 @@ def list_environments(request: Request, db: Database = DB) -> JSONResponse:
 
 
 @router.post("/environments")
-def create_environment(request: Request, body: object = BODY, db: Database = DB) -> JSONResponse:  # noqa: ANN401
+def create_environment(request: Request, body: object = BODY, db: Database = DB) -> JSONResponse:
     """Create an environment (``create-environment``)."""
     data = json_object(body)
     with db.writing() as connection:

@@ -30,7 +30,8 @@ INDEX_LINKS: tuple[tuple[str, str, str, bool | None], ...] = (
     (
         "pb:can-i-deploy-pacticipant-version-to-tag",
         "/can-i-deploy?pacticipant={pacticipant}&version={version}&to={tag}",
-        "Determine if an application version can be safely deployed to an environment identified by the given tag",
+        "Determine if an application version can be safely deployed to an environment"
+        " identified by the given tag",
         True,
     ),
     (

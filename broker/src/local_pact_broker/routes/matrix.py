@@ -1,4 +1,4 @@
-"""``GET /matrix`` and ``GET /can-i-deploy``: may this version be deployed?"""
+"""``GET /matrix`` and ``GET /can-i-deploy``: answering whether a version may be deployed."""
 
 import sqlite3
 from typing import Any
@@ -158,14 +158,11 @@ def _row_json(base: str, db: sqlite3.Connection, row: MatrixRow) -> dict[str, An
     if row.verification is not None:
         metadata = encode_metadata([("cvn", number)])
         permalink = pact_version_url(base, provider, consumer, publication.pact_sha)
+        results_url = f"{permalink}/metadata/{metadata}/verification-results"
         body["verificationResult"] = {
             "success": row.verification.success,
             "verifiedAt": display(row.verification.created_at),
-            "_links": {
-                "self": {
-                    "href": f"{permalink}/metadata/{metadata}/verification-results/{row.verification.id}"
-                }
-            },
+            "_links": {"self": {"href": f"{results_url}/{row.verification.id}"}},
         }
     return body
 
@@ -245,7 +242,7 @@ def matrix(request: Request, db: Database = Depends(database)) -> JSONResponse: 
 
 @router.get("/can-i-deploy")
 def can_i_deploy(request: Request, db: Database = Depends(database)) -> JSONResponse:  # noqa: B008
-    """Can this pacticipant version be deployed to the environment (or tag)?"""
+    """Whether this pacticipant version can be deployed to the environment (or tag)."""
     params = request.query_params
     selector = {"pacticipant": params.get("pacticipant", "")}
     if params.get("version"):

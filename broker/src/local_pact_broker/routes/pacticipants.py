@@ -105,7 +105,7 @@ def _save_pacticipant(
 
 
 @router.post("/pacticipants")
-def create_pacticipant(request: Request, body: object = BODY, db: Database = DB) -> JSONResponse:  # noqa: ANN401
+def create_pacticipant(request: Request, body: object = BODY, db: Database = DB) -> JSONResponse:
     """Create (or update) a pacticipant named in the body."""
     data = json_object(body)
     name = data.get("name")

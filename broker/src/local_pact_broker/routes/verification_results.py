@@ -85,7 +85,8 @@ def _publish(
             Event(outcome, consumer, provider, details),
         ]
     )
-    response: dict[str, Any] = {key: data[key] for key in ("buildUrl", "testResults", "verifiedBy") if key in data}
+    optional = ("buildUrl", "testResults", "verifiedBy")
+    response: dict[str, Any] = {key: data[key] for key in optional if key in data}
     metadata = encode_metadata([("cvn", consumer_number)])
     response.update(
         {

@@ -1,0 +1,62 @@
+"""The findings of the pacts-against-spec check: stable codes, one line each.
+
+A code never changes meaning once published, so CI logs, suppressions and docs can name it.
+
+| code    | name                              | raised when                                             |
+| ------- | --------------------------------- | ------------------------------------------------------- |
+| PACT001 | path-not-in-spec                  | no path template in the spec matches the request path   |
+| PACT002 | method-not-in-spec                | the path exists, the request's method does not          |
+| PACT003 | response-status-undeclared        | the operation declares no response for the status       |
+| PACT004 | undeclared-response-field         | the consumer expects a field the schema does not have   |
+| PACT005 | response-body-mismatch            | the example body breaks the schema (e.g. a type)        |
+| PACT006 | relied-on-field-optional          | a field the consumer relies on is not ``required``      |
+| PACT007 | relied-on-field-nullable          | a field the consumer relies on may be ``null``          |
+| PACT008 | request-parameter-mismatch        | a path/query/header parameter is undeclared or unfit    |
+| PACT009 | response-content-type-undeclared  | the response's content type is not declared             |
+| PACT010 | request-body-mismatch             | the request body is undeclared, missing or unfit        |
+"""
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Code(Enum):
+    """A kind of disagreement between a pact and the spec; the value is its stable name."""
+
+    PACT001 = "path-not-in-spec"
+    PACT002 = "method-not-in-spec"
+    PACT003 = "response-status-undeclared"
+    PACT004 = "undeclared-response-field"
+    PACT005 = "response-body-mismatch"
+    PACT006 = "relied-on-field-optional"
+    PACT007 = "relied-on-field-nullable"
+    PACT008 = "request-parameter-mismatch"
+    PACT009 = "response-content-type-undeclared"
+    PACT010 = "request-body-mismatch"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One interaction the spec does not allow, where in the spec, and why in words."""
+
+    consumer: str
+    description: str
+    code: Code
+    location: str
+    message: str
+
+    def sort_key(self) -> tuple[str, str, str]:
+        """Within one interaction: by code, then spec location, then message."""
+        return (self.code.name, self.location, self.message)
+
+    def line(self) -> str:
+        """``CODE name | consumer | interaction | spec location | message``: greppable, stable."""
+        return " | ".join(
+            (
+                f"{self.code.name} {self.code.value}",
+                self.consumer,
+                self.description,
+                self.location,
+                self.message,
+            )
+        )
