@@ -21,6 +21,7 @@ from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
+Json = Any  # a value as parsed from JSON: dict, list, str, number, bool or None
 SPEC_URI = "urn:contract-first:openapi"
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -30,14 +31,16 @@ class SpecInputError(Exception):
 
 
 def _ignore_required(
-    validator: Validator, required: Any, instance: Any, schema: Any
+    validator: Validator, required: object, instance: object, schema: object
 ) -> Iterator[ValidationError]:
     """A pact's example may leave out fields the consumer does not read: that is allowed."""
     return iter(())
 
 
 # Examples in a consumer's pact are partial on purpose; requests are checked in full.
-ExampleValidator = validators.extend(Draft202012Validator, {"required": _ignore_required})
+ExampleValidator = validators.extend(  # type: ignore[no-untyped-call]  # untyped in the stubs
+    Draft202012Validator, {"required": _ignore_required}
+)
 
 
 def escape(token: str) -> str:
@@ -75,9 +78,8 @@ class OpenApiSpec:
         self.document = document
         self.source = source
         self.title = str(document.get("info", {}).get("title", ""))
-        registry: Registry[Any] = Registry().with_resource(
-            SPEC_URI, Resource(contents=document, specification=DRAFT202012)
-        )
+        resource: Resource[Any] = DRAFT202012.create_resource(document)
+        registry: Registry[Any] = Registry().with_resource(SPEC_URI, resource)
         self._registry = registry
         self._resolver = registry.resolver(base_uri=SPEC_URI)
         self._templates = [
@@ -110,7 +112,7 @@ class OpenApiSpec:
                 ) from error
         return cls(document, path)
 
-    def at(self, pointer: str) -> Any:
+    def at(self, pointer: str) -> Json:
         """The value at ``pointer`` (``#/...``), following nothing."""
         try:
             return self._resolver.lookup(SPEC_URI + quote(pointer, safe="#/~")).contents
@@ -132,13 +134,13 @@ class OpenApiSpec:
     def match_path(self, path: str) -> PathMatch | None:
         """The template a concrete path falls under; literal segments win over parameters."""
         for template, pattern in self._templates:
-            found = pattern.fullmatch(path.split("?")[0])
+            found = pattern.fullmatch(path.split("?", maxsplit=1)[0])
             if found:
                 return PathMatch(template, {k: unquote(v) for k, v in found.groupdict().items()})
         return None
 
     def response_pointer(self, operation_pointer: str, status: int) -> str | None:
-        """The response declared for ``status``: exact code, then ``4XX``-style range, then default."""
+        """The response declared for ``status``: the code, then its ``4XX`` range, then default."""
         responses = self.at(operation_pointer).get("responses", {})
         for key in (str(status), f"{str(status)[0]}XX", f"{str(status)[0]}xx", "default"):
             if key in responses:
@@ -153,7 +155,9 @@ class OpenApiSpec:
         ``partial`` accepts objects that omit required fields (a pact's response example).
         """
         kind = ExampleValidator if partial else Draft202012Validator
-        validator = kind({"$ref": SPEC_URI + quote(schema_pointer, safe="#/~")}, registry=self._registry)
+        validator = kind(
+            {"$ref": SPEC_URI + quote(schema_pointer, safe="#/~")}, registry=self._registry
+        )
         try:
             return sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.path)))
         except Unresolvable as error:
@@ -201,9 +205,9 @@ class OpenApiSpec:
                 declared = f"{pointer}/properties/{escape(name)}"
                 return FieldFacts(pointer, declared, required_in is not None, required_pointer)
         for pointer, shape in objects:
-            extra = _extra_property_schema(pointer, shape, name)
-            if extra is not False:
-                return FieldFacts(pointer, extra, required_in is not None, required_pointer)
+            admitted, schema = _extra_property_schema(pointer, shape, name)
+            if admitted:
+                return FieldFacts(pointer, schema, required_in is not None, required_pointer)
         return None
 
 
@@ -213,19 +217,21 @@ def _is_object(shape: Mapping[str, Any]) -> bool:
     return "object" in kinds or "properties" in shape or "additionalProperties" in shape
 
 
-def _extra_property_schema(pointer: str, shape: Mapping[str, Any], name: str) -> str | None | bool:
-    """The schema admitting an undeclared ``name``: a pointer, ``None`` (anything), or ``False``."""
-    for pattern, _ in shape.get("patternProperties", {}).items():
+def _extra_property_schema(
+    pointer: str, shape: Mapping[str, Any], name: str
+) -> tuple[bool, str | None]:
+    """Whether an undeclared ``name`` is admitted, and by which schema (``None``: any value)."""
+    for pattern in shape.get("patternProperties", {}):
         if re.search(pattern, name):
-            return f"{pointer}/patternProperties/{escape(pattern)}"
+            return True, f"{pointer}/patternProperties/{escape(pattern)}"
     if "additionalProperties" in shape:
         extra = shape["additionalProperties"]
         if extra is False:
-            return False
-        return None if extra is True else f"{pointer}/additionalProperties"
+            return False, None
+        return True, (None if extra is True else f"{pointer}/additionalProperties")
     if "properties" in shape or "patternProperties" in shape:
-        return False  # closed unless the spec says otherwise
-    return None  # a free-form object: any key, any value
+        return False, None  # closed unless the spec says otherwise
+    return True, None  # a free-form object: any key, any value
 
 
 def _local_pointer(reference: str, source: Path) -> str:

@@ -85,9 +85,7 @@ def read_pact(path: Path) -> PactFile:
     try:
         consumer = str(document["consumer"]["name"])
         provider = str(document["provider"]["name"])
-        raw = document["interactions"]
-        if not isinstance(raw, list):
-            raise TypeError("'interactions' is not a list")
+        raw = list(document["interactions"])
         version = _major_version(document)
         interactions = [
             _interaction(item, consumer, provider, version)
@@ -177,7 +175,7 @@ def _is_json(content_type: str | None) -> bool:
 
 
 def _matched_paths(rules: dict[str, Any], version: int) -> tuple[FieldPath, ...]:
-    """Body paths the consumer put matchers on: fields it relies on even if the example omits them."""
+    """Body paths the consumer put matchers on: relied on even where the example omits them."""
     if version >= 3:
         keys = list((rules.get("body") or {}).keys())
     else:  # V2: "$.body.name" next to "$.headers..."

@@ -2,18 +2,23 @@
 
 A code never changes meaning once published, so CI logs, suppressions and docs can name it.
 
-| code    | name                              | raised when                                             |
-| ------- | --------------------------------- | ------------------------------------------------------- |
-| PACT001 | path-not-in-spec                  | no path template in the spec matches the request path   |
-| PACT002 | method-not-in-spec                | the path exists, the request's method does not          |
-| PACT003 | response-status-undeclared        | the operation declares no response for the status       |
-| PACT004 | undeclared-response-field         | the consumer expects a field the schema does not have   |
-| PACT005 | response-body-mismatch            | the example body breaks the schema (e.g. a type)        |
-| PACT006 | relied-on-field-optional          | a field the consumer relies on is not ``required``      |
-| PACT007 | relied-on-field-nullable          | a field the consumer relies on may be ``null``          |
-| PACT008 | request-parameter-mismatch        | a path/query/header parameter is undeclared or unfit    |
-| PACT009 | response-content-type-undeclared  | the response's content type is not declared             |
-| PACT010 | request-body-mismatch             | the request body is undeclared, missing or unfit        |
+| code    | name                             | raised when                                     |
+| ------- | -------------------------------- | ----------------------------------------------- |
+| PACT001 | path-not-in-spec                 | no path template matches the request path       |
+| PACT002 | method-not-in-spec               | the path exists, the request's method does not  |
+| PACT003 | response-status-undeclared       | no response is declared for the status          |
+| PACT004 | undeclared-response-field        | the consumer expects a field the spec lacks     |
+| PACT005 | response-body-mismatch           | the example body breaks the schema (e.g. type)  |
+| PACT006 | relied-on-field-optional         | a field the consumer relies on is not required  |
+| PACT007 | relied-on-field-nullable         | a field the consumer relies on may be null      |
+| PACT008 | request-parameter-mismatch       | a parameter is undeclared, missing or unfit     |
+| PACT009 | response-content-type-undeclared | the response's content type is not declared     |
+| PACT010 | request-body-mismatch            | the request body is undeclared, missing, unfit  |
+
+"Relied on" means: named by a matcher in the pact's response (``$.name``) or present in
+its example body. Objects are closed: a field the spec does not declare is PACT004 unless
+the schema admits extra properties (``additionalProperties``, ``patternProperties``, or an
+object with no ``properties`` at all).
 """
 
 from dataclasses import dataclass

@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from local_pact_broker.errors import install_error_handlers
 from local_pact_broker.events import EventBus
 from local_pact_broker.routes import (
+    dashboard,
     environments,
     for_verification,
     index,
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None, events: EventBus | None = None)
         verification_results,
         environments,
         matrix,
+        dashboard,
     ):
         app.include_router(module.router)
     return app

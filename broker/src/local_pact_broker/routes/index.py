@@ -1,9 +1,11 @@
 """The API index (``GET /``) whose links clients follow, and the heartbeat."""
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
+from local_pact_broker.content_negotiation import wants_html
 from local_pact_broker.hal import base_url, hal
+from local_pact_broker.routes.dashboard import dashboard_response
 
 router = APIRouter()
 
@@ -218,8 +220,10 @@ INDEX_LINKS: tuple[tuple[str, str, str, bool | None], ...] = (
 
 
 @router.get("/")
-def index(request: Request) -> JSONResponse:
-    """Entry point of the API: every relation a client may follow."""
+def index(request: Request) -> Response:
+    """Entry point of the API: every relation a client may follow; browsers get the dashboard."""
+    if wants_html(request.headers.get("accept", "")):
+        return dashboard_response(request)
     base = base_url(request)
     links: dict[str, object] = {}
     for rel, path, title, templated in INDEX_LINKS:
