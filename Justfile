@@ -32,6 +32,7 @@ lint:
     MYPYPATH=provider/tests:scripts uv run --quiet mypy provider/tests
     MYPYPATH=consumer/tests uv run --quiet mypy consumer/tests
     MYPYPATH=broker/tests uv run --quiet mypy broker/src broker/tests
+    uv run --quiet check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 # Export the provider's OpenAPI document to openapi/openapi.json
 export-openapi:
@@ -101,3 +102,7 @@ record-deployment pacticipant env:
 # Create a deployment environment on the broker (idempotent)
 create-environment name *flags:
     @uv run --quiet python scripts/release.py create-environment {{quote(name)}} {{flags}}
+
+# Make the broker start the verify-changed-pact workflow when a pact needs verification
+create-webhook:
+    @uv run --quiet python scripts/release.py create-webhook

@@ -97,12 +97,16 @@ CATALOGUE = (
         "`name` sent as `username` by a handler that returns its own JSONResponse",
         Impact.BREAKS,
         (
-            Edit(USERS_ROUTE, FASTAPI_IMPORT, FASTAPI_IMPORT + "from fastapi.responses import JSONResponse\n"),
+            Edit(
+                USERS_ROUTE,
+                FASTAPI_IMPORT,
+                FASTAPI_IMPORT + "from fastapi.responses import JSONResponse\n",
+            ),
             Edit(
                 USERS_ROUTE,
                 "    return user\n",
-                '    return JSONResponse({"id": user.id, "username": user.name, "email": user.email})'
-                "  # type: ignore[return-value]\n",
+                "    return JSONResponse("
+                '{"id": user.id, "username": user.name, "email": user.email})\n',
             ),
         ),
     ),
@@ -139,7 +143,7 @@ CATALOGUE = (
             Edit(
                 MODELS,
                 EMAIL_FIELD,
-                '    email: str = Field(default="", description="The user\'s email, when known.")\n',
+                '    email: str = Field(default="", description="The user\'s email, if known.")\n',
             ),
         ),
     ),
@@ -160,13 +164,16 @@ CATALOGUE = (
         "an unknown user gets 200 with an empty body instead of 404 (declaration removed)",
         Impact.BREAKS,
         (
-            Edit(USERS_ROUTE, FASTAPI_IMPORT, "from fastapi import APIRouter, Path, Response, status\n"),
+            Edit(
+                USERS_ROUTE,
+                FASTAPI_IMPORT,
+                "from fastapi import APIRouter, Path, Response, status\n",
+            ),
             Edit(USERS_ROUTE, NOT_FOUND_DECLARED, ""),
             Edit(
                 USERS_ROUTE,
                 NOT_FOUND,
-                "        return Response(status_code=status.HTTP_200_OK)"
-                "  # type: ignore[return-value]\n",
+                "        return Response(status_code=status.HTTP_200_OK)\n",
             ),
         ),
     ),

@@ -5,13 +5,22 @@ Usage:
   python scripts/release.py can-i-deploy PACTICIPANT ENVIRONMENT [--version V]
   python scripts/release.py record-deployment PACTICIPANT ENVIRONMENT [--version V]
   python scripts/release.py create-environment NAME [--production]
+  python scripts/release.py create-webhook
+
+create-webhook makes the broker start the provider's `verify-changed-pact` GitHub workflow
+(repository_dispatch) whenever a pact needing verification is published. It posts to
+PACT_WEBHOOK_URL, default https://api.github.com/repos/$GITHUB_REPOSITORY/dispatches, with
+the token in GITHUB_DISPATCH_TOKEN (stored on the broker, never printed).
 
 Versions default to the git commit (dirty trees say so) and branches to the git branch;
 PACT_CONSUMER_VERSION/BRANCH and PACT_PROVIDER_VERSION/BRANCH override them.
 """
 
 import argparse
+import json
+import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from broker_connection import BrokerConnection, BrokerConnectionError
@@ -95,6 +104,62 @@ def create_environment(connection: BrokerConnection, name: str, *, production: b
     return run_pact_broker(connection, "create-environment", "--name", name, *flags)
 
 
+WEBHOOK_DESCRIPTION = "user-service: verify changed pacts (GitHub repository_dispatch)"
+DISPATCH_EVENT = "contract_requiring_verification_published"
+
+
+def webhook_body() -> str:
+    """The dispatch payload: which pact to verify, against which provider commit and branch."""
+    return json.dumps(
+        {
+            "event_type": DISPATCH_EVENT,
+            "client_payload": {
+                "pact_url": "${pactbroker.pactUrl}",
+                "sha": "${pactbroker.providerVersionNumber}",
+                "branch": "${pactbroker.providerVersionBranch}",
+                "message": "Verify changed pact for ${pactbroker.consumerName} "
+                "version ${pactbroker.consumerVersionNumber}",
+            },
+        },
+        sort_keys=True,
+    )
+
+
+def create_webhook(connection: BrokerConnection, environ: Mapping[str, str]) -> int:
+    """Configure the broker to start the provider's verify-changed-pact workflow."""
+    url = environ.get("PACT_WEBHOOK_URL", "").strip()
+    if not url:
+        repository = environ.get("GITHUB_REPOSITORY", "").strip()
+        if not repository:
+            raise ReleaseError(
+                "set GITHUB_REPOSITORY (owner/name) or PACT_WEBHOOK_URL for the webhook's target"
+            )
+        url = f"https://api.github.com/repos/{repository}/dispatches"
+    token = environ.get("GITHUB_DISPATCH_TOKEN", "").strip()
+    headers = ["Content-Type: application/json", "Accept: application/vnd.github+json"]
+    if token:
+        headers.append(f"Authorization: Bearer {token}")
+    elif "api.github.com" in url:
+        raise ReleaseError("set GITHUB_DISPATCH_TOKEN: GitHub needs a token to start a workflow")
+    print(f"creating webhook: {DISPATCH_EVENT} for user-service -> POST {url}")
+    return run_pact_broker(
+        connection,
+        "create-webhook",
+        url,
+        "--request",
+        "POST",
+        "--header",  # takes several values; one flag per header is refused by the CLI
+        *headers,
+        "--data",
+        webhook_body(),
+        "--provider",
+        "user-service",
+        "--description",
+        WEBHOOK_DESCRIPTION,
+        "--contract-requiring-verification-published",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="release", description=__doc__.splitlines()[0])
     verbs = parser.add_subparsers(dest="verb", required=True)
@@ -108,6 +173,7 @@ def _parser() -> argparse.ArgumentParser:
     environment_verb = verbs.add_parser("create-environment")
     environment_verb.add_argument("name")
     environment_verb.add_argument("--production", action="store_true")
+    verbs.add_parser("create-webhook", help="start verify-changed-pact on contract changes")
     return parser
 
 
@@ -119,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         connection.check_reachable()
         if args.verb == "publish":
             return publish(connection, args.pact_dir)
+        if args.verb == "create-webhook":
+            return create_webhook(connection, os.environ)
         if args.verb == "create-environment":
             return create_environment(connection, args.name, production=args.production)
         version = _version(args.pacticipant, args.version)

@@ -26,12 +26,12 @@ class BrokerServer:
 
 
 @contextmanager
-def start_broker(database: Path) -> Iterator[BrokerServer]:
+def start_broker(database: Path, **settings: Any) -> Iterator[BrokerServer]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    app = create_app(Settings(database=database, port=port))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    app = create_app(Settings(database=database, port=port, **settings))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"

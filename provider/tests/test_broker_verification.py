@@ -13,8 +13,9 @@ import httpx
 import pytest
 from breaking_variants import create_app_bypassing_the_model
 from broker_connection import BrokerConnection, BrokerConnectionError
-from broker_process import running_broker
 from live_server import serve
+from local_pact_broker.app import create_app as create_broker_app
+from local_pact_broker.settings import Settings as BrokerSettings
 from pact_files import PactSetupError
 from pact_verification import (
     BrokerVerification,
@@ -33,7 +34,9 @@ CONSUMER = "notification-service"
 
 @pytest.fixture
 def broker_url(tmp_path: Path) -> Iterator[str]:
-    with running_broker(tmp_path / "broker.sqlite3", tmp_path / "broker.log") as url:
+    """A fresh local broker served by uvicorn in this process, over its own SQLite file."""
+    app = create_broker_app(BrokerSettings(database=tmp_path / "broker.sqlite3"))
+    with serve(app, health_path="/diagnostic/status/heartbeat") as url:
         yield url
 
 

@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI
 
+from local_pact_broker.auth import install_auth
 from local_pact_broker.errors import install_error_handlers
 from local_pact_broker.events import EventBus
 from local_pact_broker.routes import (
@@ -14,9 +15,11 @@ from local_pact_broker.routes import (
     pacts,
     publish,
     verification_results,
+    webhooks,
 )
 from local_pact_broker.settings import Settings
 from local_pact_broker.storage import Database
+from local_pact_broker.webhook_service import install_webhooks
 
 
 def create_app(settings: Settings | None = None, events: EventBus | None = None) -> FastAPI:
@@ -27,6 +30,8 @@ def create_app(settings: Settings | None = None, events: EventBus | None = None)
     app.state.database = Database(settings.database)
     app.state.events = events or EventBus()
     install_error_handlers(app)
+    install_auth(app, settings)
+    install_webhooks(app, settings, app.state.database, app.state.events)
     for module in (
         index,
         publish,
@@ -34,6 +39,7 @@ def create_app(settings: Settings | None = None, events: EventBus | None = None)
         pacticipants,
         for_verification,
         verification_results,
+        webhooks,
         environments,
         matrix,
         dashboard,

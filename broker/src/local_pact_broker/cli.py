@@ -1,10 +1,12 @@
 """``local-pact-broker``: serve the broker with uvicorn on the configured host and port."""
 
 import argparse
+import sys
 
 import uvicorn
 
 from local_pact_broker.app import create_app
+from local_pact_broker.auth import AuthConfigurationError
 from local_pact_broker.settings import Settings
 
 
@@ -17,5 +19,10 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     host = args.host or settings.host
     port = args.port or settings.port
-    uvicorn.run(create_app(settings), host=host, port=port)
+    try:
+        app = create_app(settings)
+    except AuthConfigurationError as error:
+        print(f"local-pact-broker: refusing to start: {error}", file=sys.stderr)  # noqa: T201
+        return 2
+    uvicorn.run(app, host=host, port=port)
     return 0

@@ -84,7 +84,7 @@ def _decode_contract(raw: object, index: int, errors: dict[str, list[str]]) -> C
     try:
         decoded = json.loads(base64.b64decode(str(content), validate=True))
         pact = validate_pact(decoded)
-    except (binascii.Error, ValueError, TypeError) as error:
+    except (binascii.Error, ValueError, TypeError, RecursionError) as error:
         detail = (
             "; ".join(f"{k} {' '.join(v)}" for k, v in error.messages.items())
             if isinstance(error, InvalidPactError)

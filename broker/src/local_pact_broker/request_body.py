@@ -36,7 +36,7 @@ async def json_body(request: Request) -> Any:  # noqa: ANN401 - any JSON value
         raise BrokerError(415, {"error": f"Unsupported content type '{media}', expected JSON"})
     try:
         return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # bad syntax or UTF-8, too deep, integer too long
         text = raw[:200].decode(errors="replace")
         raise BrokerError(
             400, {"error": f"JSON::ParserError - unexpected token at '{text}'"}

@@ -41,7 +41,9 @@ def create_verification(
 
 
 def find_verification(db: sqlite3.Connection, verification_id: int) -> sqlite3.Row | None:
-    """One verification result by id."""
+    """One verification result by id (None for ids SQLite cannot even represent)."""
+    if not -(2**63) <= verification_id < 2**63:
+        return None
     row: sqlite3.Row | None = db.execute(
         _SELECT + " WHERE ver.id = ?", (verification_id,)
     ).fetchone()

@@ -125,11 +125,13 @@ def execute(
         headers["Authorization"] = "Basic " + base64.b64encode(token).decode()
         secrets = sorted({*secrets, headers["Authorization"].split()[1]}, key=len, reverse=True)
     shown_body = _json_or_text(scrub(request.body, secrets)) if request.body else None
-    shown = {"headers": redact_headers(headers), "body": shown_body, "url": redact_url(request.url)}
+    shown_headers = redact_headers(headers)
+    shown_url = redact_url(request.url)
+    shown = {"headers": shown_headers, "body": shown_body, "url": shown_url}
     result = ExecutionResult(success=False, request=shown)
     log = result.logs.append
-    log(f"[{_stamp()}] INFO: HTTP/1.1 {request.method} {shown['url']}")
-    for name, value in shown["headers"].items():
+    log(f"[{_stamp()}] INFO: HTTP/1.1 {request.method} {shown_url}")
+    for name, value in shown_headers.items():
         log(f"[{_stamp()}] INFO: {name}: {value}")
     if request.body:
         log(f"[{_stamp()}] INFO: {scrub(request.body, secrets)[:_MAX_LOGGED_BODY]}")
@@ -203,10 +205,13 @@ class WebhookWorker:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
 
     def start(self) -> None:
         """Start delivering (pending deliveries from an earlier run are picked up too)."""
-        if self._thread is None:
+        with self._lock:
+            if self._thread is not None or self._stopping.is_set():
+                return
             self._thread = threading.Thread(
                 target=self._run, name="webhook-worker", daemon=True
             )
@@ -222,6 +227,8 @@ class WebhookWorker:
 
     def wake(self) -> None:
         """Look for due deliveries now (called after new deliveries are queued)."""
+        if not self._stopping.is_set():
+            self.start()
         self._wake.set()
 
     def _run(self) -> None:

@@ -188,7 +188,8 @@ def redact_url(url: str) -> str:
             pairs = parse_qsl(query, keep_blank_values=True)
             if any(_SENSITIVE_QUERY.search(k) for k, _ in pairs):
                 query = urlencode(
-                    [(k, REDACTED if _SENSITIVE_QUERY.search(k) else v) for k, v in pairs]
+                    [(k, REDACTED if _SENSITIVE_QUERY.search(k) else v) for k, v in pairs],
+                    safe="*",
                 )
         return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
     except ValueError:

@@ -1,0 +1,157 @@
+"""Run every gate against one scratch copy of the provider, and print what each one said as JSON.
+
+Usage: PYTHONPATH=SCRATCH/src:provider/tests:scripts python scripts/change_gates.py SCRATCH
+       --pacts DIR --mypy-cache DIR
+
+It runs in its own interpreter because ``user_service`` must be imported from the scratch
+copy, first on ``PYTHONPATH``, exactly as the changed code would be deployed. It refuses to
+run when ``user_service`` comes from anywhere else: a matrix of the unchanged provider would
+look like a matrix of gates that catch nothing.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+import user_service
+from check_drift import tree
+from check_pacts_against_spec import check
+from export_openapi import render_openapi
+from gate_result import GateResult
+from generate_client import generate_client
+
+# provider/tests is on the worker's PYTHONPATH, not on `just lint`'s MYPYPATH (scripts only).
+from live_server import serve  # type: ignore[import-not-found,unused-ignore]
+from pact_verification import (  # type: ignore[import-not-found,unused-ignore]
+    ContractVerificationError,
+    verify_local_pacts,
+)
+from provider_states import provider_state_handlers  # type: ignore[import-not-found,unused-ignore]
+from user_service.app import create_app
+from user_service.users_repository import SqliteUsersRepository
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMITTED_SPEC = ROOT / "openapi" / "openapi.json"
+COMMITTED_CLIENT = ROOT / "generated_client"
+PROVIDER = "user-service"
+RESULTS_FILE = "gates.json"
+MYPY_OPTIONS = ("--strict", "--follow-imports=silent", "--no-error-summary")
+
+
+def spec_drift(spec_text: str, client: Path) -> GateResult:
+    """The drift check's comparison: fresh spec and client against the committed ones."""
+    stale = ["openapi/openapi.json"] if COMMITTED_SPEC.read_text("utf-8") != spec_text else []
+    committed, fresh = tree(COMMITTED_CLIENT), tree(client)
+    stale += [
+        f"generated_client/{name}"
+        for name in sorted(committed.keys() | fresh.keys())
+        if committed.get(name) != fresh.get(name)
+    ]
+    if not stale:
+        return GateResult(caught=False, evidence="spec and client unchanged")
+    shown = ", ".join(stale[:3]) + (f" and {len(stale) - 3} more" if len(stale) > 3 else "")
+    return GateResult(caught=True, evidence=f"stale: {shown}")
+
+
+def start_type_check(client: Path, cache: Path) -> subprocess.Popen[str]:
+    """``mypy --strict consumer/src`` against the regenerated client, started in the background."""
+    environment = {**os.environ, "MYPYPATH": str(client)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "mypy", *MYPY_OPTIONS, "--cache-dir", str(cache), "consumer/src"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def finish_type_check(process: subprocess.Popen[str]) -> GateResult:
+    """Wait for mypy; the evidence is its first error, without the line number that churns."""
+    output, _ = process.communicate()
+    errors = [line for line in output.splitlines() if ": error: " in line]
+    if process.returncode == 0:
+        return GateResult(caught=False, evidence="mypy --strict passes")
+    if not errors:
+        raise RuntimeError(f"mypy failed without reporting an error:\n{output}")
+    file, _, message = errors[0].partition(": error: ")
+    return GateResult(caught=True, evidence=f"{Path(file.split(':')[0]).name}: {message}")
+
+
+def pact_verification(pacts: Path, database: Path) -> GateResult:
+    """Replay the pacts against the changed app under uvicorn, as `just verify` does."""
+    users = SqliteUsersRepository(database)
+    with serve(create_app(users_repository=users)) as base_url:
+        try:
+            outcome = verify_local_pacts(
+                provider=PROVIDER,
+                base_url=base_url,
+                pact_directory=pacts,
+                state_handlers=provider_state_handlers(users),
+            )
+        except ContractVerificationError as error:
+            if str(error).startswith("provider state "):
+                raise  # the harness broke, not the contract: never count that as caught
+            reasons = [line.strip(" -") for line in str(error).splitlines()[1:]]
+            return GateResult(caught=True, evidence=reasons[0] if reasons else str(error))
+    return GateResult(caught=False, evidence=f"{len(outcome.verified)} interactions verified")
+
+
+def pacts_against_spec(pacts: Path, spec: Path) -> GateResult:
+    """The pacts-against-spec check on the changed spec."""
+    result = check(pacts, spec, PROVIDER)
+    if not result.findings:
+        return GateResult(caught=False, evidence="no findings")
+    return GateResult(
+        caught=True,
+        evidence="; ".join(f"{f.code.name} {f.message}" for f in result.findings),
+    )
+
+
+def run_gates(scratch: Path, pacts: Path, mypy_cache: Path) -> dict[str, GateResult]:
+    """All four gates on the provider under ``scratch/src``; mypy runs beside the replay."""
+    spec_text = render_openapi()
+    spec = scratch / "openapi.json"
+    spec.write_text(spec_text, encoding="utf-8")
+    client = scratch / "generated_client"
+    generate_client(spec, client)
+    cache = scratch / "mypy-cache"
+    shutil.copytree(mypy_cache, cache)
+    type_check = start_type_check(client, cache)
+    try:
+        drift = spec_drift(spec_text, client)
+        with tempfile.TemporaryDirectory(dir=scratch) as data:
+            replay = pact_verification(pacts, Path(data) / "users.sqlite3")
+        against_spec = pacts_against_spec(pacts, spec)
+    finally:
+        types = finish_type_check(type_check)
+    return {"drift": drift, "types": types, "pact": replay, "spec": against_spec}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write ``{gate: {"caught", "evidence"}}`` for the scratch provider to SCRATCH/gates.json."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scratch", type=Path)
+    parser.add_argument("--pacts", type=Path, required=True)
+    parser.add_argument("--mypy-cache", type=Path, required=True)
+    args = parser.parse_args(argv)
+    imported_from = Path(user_service.__file__).resolve()
+    if not imported_from.is_relative_to(args.scratch.resolve() / "src"):
+        print(f"error: user_service was imported from {imported_from}, not the scratch copy")
+        return 2
+    results = run_gates(args.scratch, args.pacts, args.mypy_cache)
+    # A file, not stdout: the verifier and uvicorn may print there too.
+    (args.scratch / RESULTS_FILE).write_text(
+        json.dumps({gate: asdict(result) for gate, result in results.items()}), encoding="utf-8"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
