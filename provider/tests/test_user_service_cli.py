@@ -28,3 +28,27 @@ def test_an_unknown_command_exits_non_zero_with_usage(capsys: pytest.CaptureFixt
 
     assert exited.value.code == 2
     assert "invalid choice: 'destroy'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("port", "message"), [("abc", "'abc' is not a port number"), ("70000", "70000 is not")]
+)
+def test_a_bad_port_is_refused_before_serving(
+    port: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--port", port])
+
+    assert exited.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_an_unwritable_database_is_refused_with_the_variable_to_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("USER_SERVICE_DATABASE_PATH", str(blocker / "users.sqlite3"))
+
+    assert main(["seed"]) == 1
+    assert "set USER_SERVICE_DATABASE_PATH to a writable file" in capsys.readouterr().err
