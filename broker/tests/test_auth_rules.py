@@ -41,7 +41,7 @@ def test_auth_is_off_by_default() -> None:
 )
 def test_half_configured_auth_is_refused(field: str, value: object, message: str) -> None:
     with pytest.raises(AuthConfigurationError, match=message):
-        auth_config(Settings(**{field: value}))
+        auth_config(Settings.model_validate({field: value}))
 
 
 @pytest.mark.parametrize(
