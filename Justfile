@@ -106,3 +106,11 @@ create-environment name *flags:
 # Make the broker start the verify-changed-pact workflow when a pact needs verification
 create-webhook:
     @uv run --quiet python scripts/release.py create-webhook
+
+# Fail when a pact asks for what the spec does not promise (relied-on fields must be required, non-null)
+check-pacts-against-spec pacts="pacts" spec="openapi/openapi.json":
+    uv run --quiet python scripts/check_pacts_against_spec.py {{quote(pacts)}} --spec {{quote(spec)}}
+
+# Apply each catalogued provider change to a scratch copy, run every gate, write docs/catch-matrix.md
+catch-matrix: pact
+    uv run --quiet python scripts/catch_matrix.py

@@ -1,22 +1,17 @@
-"""Run every gate against one scratch copy of the provider, and print what each one said as JSON.
+"""Run every gate against one scratch copy of the provider: one process per change.
 
-Usage: PYTHONPATH=SCRATCH/src:provider/tests:scripts python scripts/change_gates.py SCRATCH
-       --pacts DIR --mypy-cache DIR
-
-It runs in its own interpreter because ``user_service`` must be imported from the scratch
-copy, first on ``PYTHONPATH``, exactly as the changed code would be deployed. It refuses to
-run when ``user_service`` comes from anywhere else: a matrix of the unchanged provider would
-look like a matrix of gates that catch nothing.
+The catch matrix calls ``run_gates`` in a fresh process whose ``sys.path`` starts with the
+scratch copy, so ``user_service`` (and everything here that imports it) is the changed code,
+exactly as it would be deployed. It refuses to run when ``user_service`` comes from anywhere
+else: a matrix of the unchanged provider would look like gates that catch nothing.
 """
 
-import argparse
-import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import asdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import user_service
@@ -37,17 +32,23 @@ from user_service.app import create_app
 from user_service.users_repository import SqliteUsersRepository
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMITTED_SPEC = ROOT / "openapi" / "openapi.json"
-COMMITTED_CLIENT = ROOT / "generated_client"
 PROVIDER = "user-service"
-RESULTS_FILE = "gates.json"
 MYPY_OPTIONS = ("--strict", "--follow-imports=silent", "--no-error-summary")
 
 
-def spec_drift(spec_text: str, client: Path) -> GateResult:
+@dataclass(frozen=True)
+class Committed:
+    """The committed spec and client the drift gate compares against (a snapshot of them)."""
+
+    spec: Path
+    client: Path
+
+
+def spec_drift(spec_text: str, client: Path, committed_copies: Committed) -> GateResult:
     """The drift check's comparison: fresh spec and client against the committed ones."""
-    stale = ["openapi/openapi.json"] if COMMITTED_SPEC.read_text("utf-8") != spec_text else []
-    committed, fresh = tree(COMMITTED_CLIENT), tree(client)
+    unchanged = committed_copies.spec.read_text("utf-8") == spec_text
+    stale = [] if unchanged else ["openapi/openapi.json"]
+    committed, fresh = tree(committed_copies.client), tree(client)
     stale += [
         f"generated_client/{name}"
         for name in sorted(committed.keys() | fresh.keys())
@@ -114,8 +115,13 @@ def pacts_against_spec(pacts: Path, spec: Path) -> GateResult:
     )
 
 
-def run_gates(scratch: Path, pacts: Path, mypy_cache: Path) -> dict[str, GateResult]:
+def run_gates(
+    scratch: Path, pacts: Path, mypy_cache: Path, committed: Committed
+) -> dict[str, GateResult]:
     """All four gates on the provider under ``scratch/src``; mypy runs beside the replay."""
+    imported_from = Path(user_service.__file__).resolve()
+    if not imported_from.is_relative_to((scratch / "src").resolve()):
+        raise RuntimeError(f"user_service was imported from {imported_from}, not {scratch}/src")
     spec_text = render_openapi()
     spec = scratch / "openapi.json"
     spec.write_text(spec_text, encoding="utf-8")
@@ -125,33 +131,10 @@ def run_gates(scratch: Path, pacts: Path, mypy_cache: Path) -> dict[str, GateRes
     shutil.copytree(mypy_cache, cache)
     type_check = start_type_check(client, cache)
     try:
-        drift = spec_drift(spec_text, client)
+        drift = spec_drift(spec_text, client, committed)
         with tempfile.TemporaryDirectory(dir=scratch) as data:
             replay = pact_verification(pacts, Path(data) / "users.sqlite3")
         against_spec = pacts_against_spec(pacts, spec)
     finally:
         types = finish_type_check(type_check)
     return {"drift": drift, "types": types, "pact": replay, "spec": against_spec}
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Write ``{gate: {"caught", "evidence"}}`` for the scratch provider to SCRATCH/gates.json."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("scratch", type=Path)
-    parser.add_argument("--pacts", type=Path, required=True)
-    parser.add_argument("--mypy-cache", type=Path, required=True)
-    args = parser.parse_args(argv)
-    imported_from = Path(user_service.__file__).resolve()
-    if not imported_from.is_relative_to(args.scratch.resolve() / "src"):
-        print(f"error: user_service was imported from {imported_from}, not the scratch copy")
-        return 2
-    results = run_gates(args.scratch, args.pacts, args.mypy_cache)
-    # A file, not stdout: the verifier and uvicorn may print there too.
-    (args.scratch / RESULTS_FILE).write_text(
-        json.dumps({gate: asdict(result) for gate, result in results.items()}), encoding="utf-8"
-    )
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

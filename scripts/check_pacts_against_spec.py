@@ -320,6 +320,10 @@ def _is_json(media: str) -> bool:
     return base == "application/json" or base.endswith("+json")
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print one line per finding; exit 0 clean, 1 with findings, 2 on bad input."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -332,14 +336,14 @@ def main(argv: list[str] | None = None) -> int:
     except (PactInputError, SpecInputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    checked = f"{result.interactions} interactions in {result.pacts} pacts"
+    checked = f"{_count(result.interactions, 'interaction')} in {_count(result.pacts, 'pact')}"
     if result.skipped:
         checked += f" ({result.skipped} non-HTTP skipped)"
     for finding in result.findings:
         print(finding.line())
     if result.findings:
         print(
-            f"error: {len(result.findings)} findings: the pacts ask for what {args.spec} "
+            f"error: {_count(len(result.findings), 'finding')}: the pacts ask for what {args.spec} "
             f"does not promise ({checked})",
             file=sys.stderr,
         )

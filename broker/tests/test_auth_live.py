@@ -19,10 +19,10 @@ from pydantic import SecretStr
 
 PACT = Path(sys.executable).parent / "pact"
 FIXTURES = Path(__file__).parent / "fixtures"
-WRITE_PASSWORD = "write-pw-Zq81"
-READ_PASSWORD = "read-pw-Yx42"
-WRITE_TOKEN = "write-token-Wv93"
-READ_TOKEN = "read-token-Ut64"
+WRITE_PASSWORD = "write-pw-Zq81"  # noqa: S105 - test credential
+READ_PASSWORD = "read-pw-Yx42"  # noqa: S105 - test credential
+WRITE_TOKEN = "write-token-Wv93"  # noqa: S105 - test credential
+READ_TOKEN = "read-token-Ut64"  # noqa: S105 - test credential
 SECRETS = (WRITE_PASSWORD, READ_PASSWORD, WRITE_TOKEN, READ_TOKEN)
 
 
@@ -178,5 +178,7 @@ def test_half_configured_auth_refuses_to_start(
     monkeypatch.setenv("PACT_BROKER_BASIC_AUTH_PASSWORD", WRITE_PASSWORD)
     assert main([]) == 2
     err = capsys.readouterr().err
-    assert "PACT_BROKER_BASIC_AUTH_PASSWORD is set but PACT_BROKER_BASIC_AUTH_USERNAME is not" in err
+    assert (
+        "PACT_BROKER_BASIC_AUTH_PASSWORD is set but PACT_BROKER_BASIC_AUTH_USERNAME is not" in err
+    )
     assert WRITE_PASSWORD not in err

@@ -54,7 +54,12 @@ def test_half_configured_auth_is_refused(field: str, value: object, message: str
         ("GET", "/", "Basic not-base64!", Access.UNAUTHENTICATED),
         ("GET", "/", basic("reader", "read-pw"), Access.ALLOWED),
         ("POST", "/contracts/publish", basic("reader", "read-pw"), Access.FORBIDDEN),
-        ("POST", "/pacts/provider/Bar/for-verification", basic("reader", "read-pw"), Access.ALLOWED),
+        (
+            "POST",
+            "/pacts/provider/Bar/for-verification",
+            basic("reader", "read-pw"),
+            Access.ALLOWED,
+        ),
         ("POST", "/contracts/publish", basic("writer", "write-pw"), Access.ALLOWED),
         ("DELETE", "/webhooks/x", "Bearer read-token", Access.FORBIDDEN),
         ("DELETE", "/webhooks/x", "Bearer write-token", Access.ALLOWED),

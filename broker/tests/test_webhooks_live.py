@@ -16,7 +16,7 @@ from webhook_receiver import Receiver, start_receiver, wait_until
 
 PACT = Path(sys.executable).parent / "pact"
 FIXTURES = Path(__file__).parent / "fixtures"
-SECRET = "s3cr3t-webhook-token"
+SECRET = "s3cr3t-webhook-token"  # noqa: S105 - test credential
 BODY = json.dumps(
     {
         "pactUrl": "${pactbroker.pactUrl}",
@@ -106,8 +106,16 @@ def deliveries(broker: BrokerServer, uuid: str) -> list[dict[str, Any]]:
 
 def test_contract_requiring_verification_is_delivered_rendered(broker: BrokerServer) -> None:
     publish(broker, "1.0.0")
-    version = cli(broker, "create-or-update-version", "--pacticipant", "Bar", "--version", "p-1",
-                  "--branch", "main")  # fmt: skip
+    version = cli(
+        broker,
+        "create-or-update-version",
+        "--pacticipant",
+        "Bar",
+        "--version",
+        "p-1",
+        "--branch",
+        "main",
+    )
     assert version.returncode == 0, version.stdout + version.stderr
     with start_receiver() as receiver:
         uuid = create_webhook(broker, receiver, "--contract-requiring-verification-published")
@@ -190,30 +198,53 @@ def test_failing_receiver_is_retried_on_schedule_then_given_up(broker: BrokerSer
 
 def test_webhook_crud_and_refusals(broker: BrokerServer) -> None:
     publish(broker, "1.0.0")
-    refused = cli(broker, "create-webhook", "http://10.1.2.3/hook", "--request", "POST",
-                  "--contract-published", "--provider", "Bar", "--consumer", "Foo")  # fmt: skip
+    refused = cli(
+        broker,
+        "create-webhook",
+        "http://10.1.2.3/hook",
+        "--request",
+        "POST",
+        "--contract-published",
+        "--provider",
+        "Bar",
+        "--consumer",
+        "Foo",
+    )
     assert refused.returncode != 0
     request = {"method": "POST", "url": "http://10.1.2.3/hook"}
     hook = {"events": [{"name": "contract_published"}], "request": request}
     status, body = call(broker, "POST", "/webhooks", hook)
     assert status == 400
     assert body["errors"]["request.url"][0].startswith("host must be in the whitelist")
-    status, body = call(broker, "POST", "/webhooks", {**hook, "request": {**request, "method": "GET",
-                        "url": "http://127.0.0.1:9/x"}})  # fmt: skip
+    status, body = call(
+        broker,
+        "POST",
+        "/webhooks",
+        {**hook, "request": {**request, "method": "GET", "url": "http://127.0.0.1:9/x"}},
+    )
     assert status == 400
     assert "request.httpMethod" in body["errors"]
     status, _ = call(broker, "POST", "/webhooks/provider/Nope/consumer/Foo", hook)
     assert status == 404
     assert broker.get("/webhooks")["_links"]["pb:webhooks"] == []
 
-    good = {**hook, "request": {"method": "POST", "url": "http://localhost:9/x",
-            "username": "ci", "password": "ci-password"}, "provider": {"name": "Bar"}}  # fmt: skip
+    good = {
+        **hook,
+        "request": {
+            "method": "POST",
+            "url": "http://localhost:9/x",
+            "username": "ci",
+            "password": "ci-password",
+        },
+        "provider": {"name": "Bar"},
+    }
     status, created = call(broker, "PUT", "/webhooks/0123456789abcdefXYZ", good)
     assert status == 201
-    assert created["request"]["password"] == "**********"
+    assert created["request"]["password"] == "**********"  # noqa: S105
     assert "consumer" not in created
-    status, updated = call(broker, "PUT", "/webhooks/0123456789abcdefXYZ",
-                           {**good, "description": "renamed"})  # fmt: skip
+    status, updated = call(
+        broker, "PUT", "/webhooks/0123456789abcdefXYZ", {**good, "description": "renamed"}
+    )
     assert (status, updated["description"]) == (200, "renamed")
     status, _ = call(broker, "DELETE", "/webhooks/0123456789abcdefXYZ")
     assert status == 204

@@ -57,7 +57,9 @@ def start_receiver(status: int = 200) -> Iterator[Receiver]:
             body = self.rfile.read(length).decode()
             with receiver.lock:
                 receiver.requests.append(
-                    Received("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                    Received(
+                        "POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body
+                    )
                 )
             payload = b'{"received": true}'
             self.send_response(receiver.status)

@@ -88,7 +88,9 @@ def auth_config(settings: Settings) -> AuthConfig | None:
     )  # fmt: skip
     for user_name, user, password_name, password in pairs:
         if _set(user) != _set(password):
-            present, missing = (user_name, password_name) if _set(user) else (password_name, user_name)
+            present, missing = (
+                (user_name, password_name) if _set(user) else (password_name, user_name)
+            )
             raise AuthConfigurationError(
                 f"{present} is set but {missing} is not: set both or neither"
             )

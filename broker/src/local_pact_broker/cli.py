@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app = create_app(settings)
     except AuthConfigurationError as error:
-        print(f"local-pact-broker: refusing to start: {error}", file=sys.stderr)  # noqa: T201
+        print(f"local-pact-broker: refusing to start: {error}", file=sys.stderr)
         return 2
     uvicorn.run(app, host=host, port=port)
     return 0

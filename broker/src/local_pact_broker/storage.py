@@ -104,6 +104,14 @@ CREATE TABLE IF NOT EXISTS released_versions (
 );
 CREATE INDEX IF NOT EXISTS verifications_by_pact_version ON verifications (pact_version_id);
 CREATE INDEX IF NOT EXISTS publications_by_provider ON pact_publications (provider_id);
+CREATE INDEX IF NOT EXISTS versions_by_pacticipant ON versions (pacticipant_id, id);
+CREATE INDEX IF NOT EXISTS branch_versions_by_version ON branch_versions (version_id);
+CREATE INDEX IF NOT EXISTS current_deployments ON deployed_versions (version_id)
+    WHERE undeployed_at IS NULL;
+CREATE INDEX IF NOT EXISTS current_releases ON released_versions (version_id)
+    WHERE support_ended_at IS NULL;
+CREATE INDEX IF NOT EXISTS verifications_by_provider_version ON verifications (provider_version_id);
+CREATE INDEX IF NOT EXISTS pact_versions_by_provider ON pact_versions (provider_id, consumer_id);
 """
 
 _WRITE_LOCK = threading.Lock()

@@ -111,6 +111,33 @@ def _stamp() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _send(
+    request: RenderedRequest, headers: dict[str, str], address: str, timeout: float
+) -> tuple[http.client.HTTPResponse, str]:
+    """Send to the vetted address (never re-resolving the name); the response and its text."""
+    parts = urlsplit(request.url)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    connection: http.client.HTTPConnection
+    if parts.scheme.lower() == "https":
+        connection = _PinnedHTTPSConnection(
+            parts.hostname or "", address, parts.port or 443, timeout
+        )
+    else:
+        connection = http.client.HTTPConnection(address, parts.port or 80, timeout=timeout)
+    body = (request.body or "").encode()
+    try:
+        connection.putrequest(request.method, path, skip_host=True, skip_accept_encoding=True)
+        connection.putheader("Host", parts.netloc.rsplit("@", 1)[-1])
+        for name, value in {"User-Agent": "Local Pact Broker", **headers}.items():
+            connection.putheader(name, value)
+        connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders(body)
+        response = connection.getresponse()
+        return response, response.read(1_000_000).decode(errors="replace")
+    finally:
+        connection.close()
+
+
 def execute(
     request: RenderedRequest,
     policy: WebhookPolicy,
@@ -141,34 +168,12 @@ def execute(
         result.error = f"Request refused by the webhook whitelist: {reasons}"
         log(f"[{_stamp()}] ERROR: {result.error}")
         return result
-    parts = urlsplit(request.url)
-    host = parts.hostname or ""
-    address = verdict.addresses[0]
-    path = parts.path or "/"
-    if parts.query:
-        path += "?" + parts.query
-    connection: http.client.HTTPConnection
-    if parts.scheme.lower() == "https":
-        connection = _PinnedHTTPSConnection(host, address, parts.port or 443, timeout)
-    else:
-        connection = http.client.HTTPConnection(address, parts.port or 80, timeout=timeout)
-    headers.setdefault("User-Agent", "Local Pact Broker")
     try:
-        connection.putrequest(request.method, path, skip_host=True, skip_accept_encoding=True)
-        connection.putheader("Host", parts.netloc.rsplit("@", 1)[-1])
-        body = (request.body or "").encode()
-        for name, value in headers.items():
-            connection.putheader(name, value)
-        connection.putheader("Content-Length", str(len(body)))
-        connection.endheaders(body)
-        response = connection.getresponse()
-        text = response.read(1_000_000).decode(errors="replace")
+        response, text = _send(request, headers, verdict.addresses[0], timeout)
     except (OSError, http.client.HTTPException) as error:
         result.error = f"{type(error).__name__} - {scrub(str(error), secrets)}"
         log(f"[{_stamp()}] ERROR: Error executing webhook {result.error}")
         return result
-    finally:
-        connection.close()
     text = scrub(text, secrets)
     response_headers = {k.lower(): scrub(v, secrets) for k, v in response.getheaders()}
     result.response = {
@@ -212,9 +217,7 @@ class WebhookWorker:
         with self._lock:
             if self._thread is not None or self._stopping.is_set():
                 return
-            self._thread = threading.Thread(
-                target=self._run, name="webhook-worker", daemon=True
-            )
+            self._thread = threading.Thread(target=self._run, name="webhook-worker", daemon=True)
             self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:

@@ -121,7 +121,9 @@ def check_request(
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if parts.scheme.lower() not in ("http", "https") or not host:
-        errors["request.url"] = [f"Invalid URL '{redact_url(url)}'. Expected format: https://example.org"]
+        errors["request.url"] = [
+            f"Invalid URL '{redact_url(url)}'. Expected format: https://example.org"
+        ]
         return Verdict(errors)
     host_refused = f"host must be in the whitelist {', '.join(policy.hosts)}. {_SEE_DOC}"
     addresses: list[str] = []
@@ -139,7 +141,9 @@ def check_request(
         errors["request.url"] = [host_refused]
         return Verdict(errors)
     scheme = parts.scheme.lower()
-    loopback_http = scheme == "http" and policy.http_to_loopback and all(map(_is_loopback, addresses))
+    loopback_http = (
+        scheme == "http" and policy.http_to_loopback and all(map(_is_loopback, addresses))
+    )
     if scheme not in policy.schemes and not loopback_http:
         errors["request.url"] = [f"scheme must be {' or '.join(policy.schemes)}. {_SEE_DOC}"]
     return Verdict(errors, tuple(addresses))
@@ -162,7 +166,9 @@ def retry_delay(attempts_made: int, schedule: tuple[float, ...]) -> float | None
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """Headers with Authorization/token values hidden (template placeholders are shown)."""
     return {
-        name: REDACTED if _SENSITIVE_HEADER.search(name) and not includes_parameter(value) else value
+        name: REDACTED
+        if _SENSITIVE_HEADER.search(name) and not includes_parameter(value)
+        else value
         for name, value in headers.items()
     }
 
@@ -202,9 +208,7 @@ def secrets_of(headers: Mapping[str, str], url: str, password: str | None) -> li
     parts = urlsplit(url)
     if parts.password:
         values.append(parts.password)
-    values.extend(
-        v for k, v in parse_qsl(parts.query) if _SENSITIVE_QUERY.search(k)
-    )
+    values.extend(v for k, v in parse_qsl(parts.query) if _SENSITIVE_QUERY.search(k))
     if password:
         values.append(password)
     secrets = {s for s in values if len(s) >= 4 and not includes_parameter(s)}

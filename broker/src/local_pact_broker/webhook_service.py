@@ -14,7 +14,9 @@ from local_pact_broker.webhook_policy import WebhookPolicy, parse_retry_schedule
 from local_pact_broker.webhook_triggers import WebhookTrigger
 
 
-def install_webhooks(app: FastAPI, settings: Settings, database: Database, events: EventBus) -> None:
+def install_webhooks(
+    app: FastAPI, settings: Settings, database: Database, events: EventBus
+) -> None:
     """Create the tables, subscribe to events, and run the worker while the app is served.
 
     The worker starts with the app (to resume deliveries queued before a restart) or, when the
@@ -29,9 +31,7 @@ def install_webhooks(app: FastAPI, settings: Settings, database: Database, event
     )
     app.state.webhook_worker = worker
     events.subscribe(WebhookTrigger(database, worker.wake))
-    previous: Callable[[FastAPI], AbstractAsyncContextManager[None]] = (
-        app.router.lifespan_context  # type: ignore[assignment]
-    )
+    previous: Callable[[FastAPI], AbstractAsyncContextManager[None]] = app.router.lifespan_context  # type: ignore[assignment]
 
     @asynccontextmanager
     async def lifespan(served: FastAPI) -> AsyncIterator[None]:

@@ -5,9 +5,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
+from local_pact_broker import models_repository as models
 from local_pact_broker import pacticipants_repository as pacticipants
-from local_pact_broker import pacts_repository as pacts
-from local_pact_broker import verifications_repository as verifications
 from local_pact_broker.dependencies import database
 from local_pact_broker.errors import validation_failed
 from local_pact_broker.hal import base_url, hal
@@ -51,11 +50,11 @@ def _answer(
             }
         )
     base = base_url(request)
+    since = data.get("includeWipPactsSince")
+    wip_since = since if isinstance(since, str) and since else None
     with db.reading() as connection:
-        publications = pacts.publication_models(
-            connection, pacts.publications_for_provider(connection, provider)
-        )
-        results = verifications.verification_models(connection, provider)
+        publications, pact_ids = models.verification_candidates(connection, provider)
+        results = models.verifications_of(connection, pact_ids)
         main_branches = {
             str(row["name"]): row["main_branch"]
             for row in pacticipants.all_pacticipants(connection)
@@ -63,12 +62,11 @@ def _answer(
         created_at = (
             pacticipants.branch_created_at(connection, provider, branch) if branch else None
         )
-    since = data.get("includeWipPactsSince")
     verification_request = VerificationRequest(
         selectors=tuple(selectors or default_selectors(publications, main_branches)),
         pending=PendingQuery(provider, branch, tags, created_at),
         include_pending_status=bool(data.get("includePendingStatus", beta)),
-        include_wip_pacts_since=since if isinstance(since, str) and since else None,
+        include_wip_pacts_since=wip_since,
     )
     embedded = []
     for pact in verifiable_pacts(verification_request, publications, results, main_branches):

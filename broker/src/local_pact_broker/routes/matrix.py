@@ -7,9 +7,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from local_pact_broker import environments_repository as environments
+from local_pact_broker import models_repository as models
 from local_pact_broker import pacticipants_repository as pacticipants
-from local_pact_broker import pacts_repository as pacts
-from local_pact_broker import verifications_repository as verifications
 from local_pact_broker.can_i_deploy import MatrixRow, Mode, Side, Verdict, decide
 from local_pact_broker.dependencies import database
 from local_pact_broker.errors import validation_failed
@@ -208,14 +207,9 @@ def _evaluate(
                 for name in _integrated(connection, specified.pacticipant)
             ]
         names = {specified.pacticipant} | {o.pacticipant for o in others}
-        publications = [
-            p
-            for name in names
-            for p in pacts.publication_models(
-                connection, pacts.publications_for_provider(connection, name)
-            )
-        ]
-        results = [v for name in names for v in verifications.verification_models(connection, name)]
+        version_ids = [v.order for side in (specified, *others) for v in side.versions]
+        publications, pact_ids = models.publications_of_versions(connection, version_ids, names)
+        results = models.verifications_of(connection, pact_ids)
         verdict = decide(
             specified,
             others,

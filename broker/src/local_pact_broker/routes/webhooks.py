@@ -14,7 +14,7 @@ from local_pact_broker import pacticipants_repository as pacticipants
 from local_pact_broker import pacts_repository as pacts
 from local_pact_broker import webhooks_repository as webhooks
 from local_pact_broker.dependencies import database
-from local_pact_broker.errors import BrokerError, not_found, validation_failed
+from local_pact_broker.errors import not_found, validation_failed
 from local_pact_broker.hal import base_url, hal, link, segment
 from local_pact_broker.request_body import json_body, json_object
 from local_pact_broker.settings import Settings
@@ -94,7 +94,9 @@ def webhook_body(base: str, row: sqlite3.Row) -> dict[str, Any]:
     links: dict[str, Any] = {}
     consumer, provider = row["consumer"], row["provider"]
     if consumer:
-        links["pb:consumer"] = link(f"{base}/pacticipants/{segment(consumer)}", "Consumer", consumer)
+        links["pb:consumer"] = link(
+            f"{base}/pacticipants/{segment(consumer)}", "Consumer", consumer
+        )
     links["pb:execute"] = link(
         f"{self_url}/execute",
         "Test the execution of the webhook with the latest matching pact or verification by "
@@ -106,7 +108,9 @@ def webhook_body(base: str, row: sqlite3.Row) -> dict[str, Any]:
             f"All webhooks for consumer {consumer} and provider {provider}",
         )
     if provider:
-        links["pb:provider"] = link(f"{base}/pacticipants/{segment(provider)}", "Provider", provider)
+        links["pb:provider"] = link(
+            f"{base}/pacticipants/{segment(provider)}", "Provider", provider
+        )
     links["pb:webhooks"] = link(f"{base}/webhooks", "All webhooks")
     links["pb:triggered-webhooks"] = link(
         f"{self_url}/triggered-webhooks", "Deliveries of this webhook"
@@ -134,45 +138,64 @@ def _name(value: object) -> str | None:
     return None
 
 
-def validate_webhook(
-    data: dict[str, Any], policy: WebhookPolicy, db: sqlite3.Connection
-) -> dict[str, Any]:
-    """The webhook to store, or 400 with the official ``errors`` map."""
-    errors: dict[str, list[str]] = {}
-    events = data.get("events")
+def _event_errors(events: object) -> dict[str, list[str]]:
     if not isinstance(events, list) or not events:
-        errors["events"] = ["size cannot be less than 1"]
-    else:
-        for index, event in enumerate(events):
-            name = event.get("name") if isinstance(event, dict) else None
-            if name not in EVENT_NAMES:
-                errors[f"events[{index}].name"] = [f"must be one of {', '.join(EVENT_NAMES)}"]
+        return {"events": ["size cannot be less than 1"]}
+    errors: dict[str, list[str]] = {}
+    for index, event in enumerate(events):
+        name = event.get("name") if isinstance(event, dict) else None
+        if name not in EVENT_NAMES:
+            errors[f"events[{index}].name"] = [f"must be one of {', '.join(EVENT_NAMES)}"]
+    return errors
+
+
+def _pacticipant_errors(data: dict[str, Any], db: sqlite3.Connection) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
     for role in ("consumer", "provider"):
         name = _name(data.get(role))
         if data.get(role) is not None and name is None:
             errors[f"{role}.name"] = ["cannot be blank."]
         elif name is not None and pacticipants.find_pacticipant(db, name) is None:
             errors[f"{role}.name"] = [f"does not match an existing pacticipant: '{name}'"]
-    request = data.get("request")
+    return errors
+
+
+def _request_errors(request: object, policy: WebhookPolicy) -> dict[str, list[str]]:
     if not isinstance(request, dict):
-        errors["request"] = ["is missing"]
-    else:
-        method, url = request.get("method"), request.get("url")
-        if not isinstance(method, str) or not method:
-            errors["request.method"] = ["is missing"]
-        if not isinstance(url, str) or not url:
-            errors["request.url"] = ["is missing"]
-        headers = request.get("headers", {})
-        if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
-            errors["request.headers"] = ["must be an object of strings"]
-        if isinstance(method, str) and method and isinstance(url, str) and url:
-            rendered = render_url(url, placeholder_context())
-            errors.update(check_request(rendered, method, policy).errors)
+        return {"request": ["is missing"]}
+    errors: dict[str, list[str]] = {}
+    method, url = request.get("method"), request.get("url")
+    if not isinstance(method, str) or not method:
+        errors["request.method"] = ["is missing"]
+    if not isinstance(url, str) or not url:
+        errors["request.url"] = ["is missing"]
+    headers = request.get("headers", {})
+    if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
+        errors["request.headers"] = ["must be an object of strings"]
+    if isinstance(method, str) and method and isinstance(url, str) and url:
+        # Placeholders are rendered first, so the host checked is the one that will be called.
+        rendered = render_url(url, placeholder_context())
+        errors.update(check_request(rendered, method, policy).errors)
+    return errors
+
+
+def validate_webhook(
+    data: dict[str, Any], policy: WebhookPolicy, db: sqlite3.Connection
+) -> dict[str, Any]:
+    """The webhook to store, or 400 with the official ``errors`` map."""
+    events, request = data.get("events"), data.get("request")
+    errors = {
+        **_event_errors(events),
+        **_pacticipant_errors(data, db),
+        **_request_errors(request, policy),
+    }
     if errors:
         raise validation_failed(errors)
     assert isinstance(request, dict)  # noqa: S101 - validated above
     stored = {
-        "description": data.get("description") if isinstance(data.get("description"), str) else None,
+        "description": data.get("description")
+        if isinstance(data.get("description"), str)
+        else None,
         "events": [{"name": e["name"]} for e in events or []],
         "request": {**request, "method": str(request["method"]).upper()},
         "enabled": data.get("enabled") is not False,
@@ -266,7 +289,7 @@ def create_pact_webhook(
     body: Any = Depends(json_body),  # noqa: ANN401, B008
     db: Database = Depends(database),  # noqa: B008
 ) -> JSONResponse:
-    """Create a webhook for one consumer/provider pair (what ``pact broker create-webhook`` uses)."""
+    """Create a webhook for one consumer/provider pair (``pact broker create-webhook``)."""
     return _create(request, db, body, consumer, provider)
 
 
@@ -424,8 +447,10 @@ def _status_body(
     settings: Settings = request.app.state.settings
     schedule = parse_retry_schedule(settings.webhook_retry_schedule)
     base = base_url(request)
-    counts = {status: sum(1 for r in rows if r["status"] == status) for status in (
-        webhooks.SUCCESS, webhooks.FAILURE, webhooks.RETRYING, webhooks.NOT_RUN)}
+    counts = {
+        status: sum(1 for r in rows if r["status"] == status)
+        for status in (webhooks.SUCCESS, webhooks.FAILURE, webhooks.RETRYING, webhooks.NOT_RUN)
+    }
     triggered = [_triggered_body(base, row, len(schedule)) for row in rows]
     error_logs = [
         link(t["_links"]["pb:logs"]["href"], "Error logs", t["name"])
@@ -440,8 +465,11 @@ def _status_body(
             "notRun": counts[webhooks.NOT_RUN],
         },
         "_embedded": {"triggeredWebhooks": triggered},
-        "_links": {"self": link(str(request.url), "Webhooks status"), "pb:error-logs": error_logs,
-                   **links},
+        "_links": {
+            "self": link(str(request.url), "Webhooks status"),
+            "pb:error-logs": error_logs,
+            **links,
+        },
     }
 
 
@@ -503,8 +531,3 @@ def delivery_logs(
     if not attempts:
         return PlainTextResponse("Webhook has not been executed yet\n")
     return PlainTextResponse("".join(str(a["logs"]) for a in attempts))
-
-
-def refuse_unsupported(message: str) -> BrokerError:
-    """400 in the official shape, for callers that need a plain refusal."""
-    return BrokerError(400, {"errors": [message]})
