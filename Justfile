@@ -71,8 +71,8 @@ seed-provider:
 serve-provider port="8000": seed-provider
     uv run --quiet user-service serve --port {{port}}
 
-# Time pact, verify and ci (medians over several runs) and print a table
-bench runs="5":
+# Time each gate, the demo and `just ci` (medians over RUNS runs) and print a table
+bench runs="3":
     uv run --quiet python scripts/bench_loop.py --runs {{runs}}
 
 # Serve the local Pact Broker in the foreground on 127.0.0.1:${PACT_BROKER_PORT:-9292}

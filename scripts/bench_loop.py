@@ -1,7 +1,9 @@
 """Time the contract loop's verbs as medians over several runs, and print a table.
 
-Usage: python scripts/bench_loop.py [--runs N] [--recipes pact verify ci]
+Usage: python scripts/bench_loop.py [--runs N] [--recipes pact verify ...]
 Each run is a fresh `just RECIPE` process, so figures include interpreter and pytest start-up.
+Gates are timed one by one (check-drift, check-pacts-against-spec, pact, verify), then the
+demo and the whole `just ci`; `just pact` runs first so the gates that read pacts/ have them.
 """
 
 import argparse
@@ -12,7 +14,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_RECIPES = ("pact", "verify", "ci")
+DEFAULT_RECIPES = ("pact", "verify", "check-drift", "check-pacts-against-spec", "demo", "ci")
 
 
 def time_recipe(recipe: str) -> float:

@@ -110,8 +110,8 @@ CREATE INDEX IF NOT EXISTS current_deployments ON deployed_versions (version_id)
     WHERE undeployed_at IS NULL;
 CREATE INDEX IF NOT EXISTS current_releases ON released_versions (version_id)
     WHERE support_ended_at IS NULL;
-CREATE INDEX IF NOT EXISTS verifications_by_provider_version ON verifications (provider_version_id);
 CREATE INDEX IF NOT EXISTS pact_versions_by_provider ON pact_versions (provider_id, consumer_id);
+CREATE INDEX IF NOT EXISTS pact_versions_by_sha ON pact_versions (sha);
 """
 
 _WRITE_LOCK = threading.Lock()

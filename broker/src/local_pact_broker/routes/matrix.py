@@ -60,15 +60,15 @@ def _resolve(db: sqlite3.Connection, selector: dict[str, str]) -> Side:
 
 
 def _integrated(db: sqlite3.Connection, name: str) -> list[str]:
+    # One index probe per pacticipant, whatever the number of stored pacts.
     rows = db.execute(
-        "SELECT DISTINCT c.name AS a, pr.name AS b FROM pact_publications pub"
-        " JOIN versions cv ON cv.id = pub.consumer_version_id"
-        " JOIN pacticipants c ON c.id = cv.pacticipant_id"
-        " JOIN pacticipants pr ON pr.id = pub.provider_id WHERE c.name = ? OR pr.name = ?",
-        (name, name),
+        "SELECT p.name FROM pacticipants p, pacticipants me WHERE me.name = ? AND p.id != me.id"
+        " AND (EXISTS (SELECT 1 FROM pact_versions pv WHERE pv.consumer_id = me.id"
+        " AND pv.provider_id = p.id) OR EXISTS (SELECT 1 FROM pact_versions pv"
+        " WHERE pv.provider_id = me.id AND pv.consumer_id = p.id)) ORDER BY p.name",
+        (name,),
     ).fetchall()
-    others = {str(r["b"]) if r["a"] == name else str(r["a"]) for r in rows}
-    return sorted(others)
+    return [str(r["name"]) for r in rows]
 
 
 def _other_side(
