@@ -5,6 +5,9 @@ set shell := ["bash", "-euo", "pipefail", "-c"]
 export PACT_DO_NOT_TRACK := "true"
 export UV_FROZEN := "1"
 export UV_PYTHON_DOWNLOADS := "never"
+# Compile bytecode at install: with PYTHONDONTWRITEBYTECODE set (as here), every start would
+# otherwise recompile FastAPI, pydantic and pact from source.
+export UV_COMPILE_BYTECODE := "1"
 
 pytest := "uv run --quiet pytest -q -p no:cacheprovider"
 
@@ -20,15 +23,15 @@ sync:
 demo: sync
     @uv run --quiet python scripts/demo.py
 
-# Everything CI checks: lint, drift, consumer pacts, provider verification, all other tests
-ci: sync lint check-drift pact verify test
+# Everything CI checks: lint, drift, pacts, pacts vs spec, verification, all tests, the demo
+ci: sync lint check-drift pact check-pacts-against-spec verify test demo
 
 # ruff (lint + format) and mypy --strict on the code we write
 lint:
     uv run --quiet ruff check .
     uv run --quiet ruff format --check .
     uv run --quiet mypy provider/src consumer/src
-    MYPYPATH=scripts uv run --quiet mypy scripts
+    MYPYPATH=scripts:provider/tests uv run --quiet mypy scripts
     MYPYPATH=provider/tests:scripts uv run --quiet mypy provider/tests
     MYPYPATH=consumer/tests uv run --quiet mypy consumer/tests
     MYPYPATH=broker/tests uv run --quiet mypy broker/src broker/tests
@@ -107,10 +110,10 @@ create-environment name *flags:
 create-webhook:
     @uv run --quiet python scripts/release.py create-webhook
 
-# Fail when a pact asks for what the spec does not promise (relied-on fields must be required, non-null)
+# Fail when a pact asks for what the spec does not promise (relied-on fields: required, non-null)
 check-pacts-against-spec pacts="pacts" spec="openapi/openapi.json":
     uv run --quiet python scripts/check_pacts_against_spec.py {{quote(pacts)}} --spec {{quote(spec)}}
 
-# Apply each catalogued provider change to a scratch copy, run every gate, write docs/catch-matrix.md
+# Which gate catches which provider change: scratch copies, every gate, docs/catch-matrix.md
 catch-matrix: pact
     uv run --quiet python scripts/catch_matrix.py

@@ -22,12 +22,12 @@ from gate_result import GateResult
 from generate_client import generate_client
 
 # provider/tests is on the worker's PYTHONPATH, not on `just lint`'s MYPYPATH (scripts only).
-from live_server import serve  # type: ignore[import-not-found,unused-ignore]
-from pact_verification import (  # type: ignore[import-not-found,unused-ignore]
+from live_server import serve
+from pact_verification import (
     ContractVerificationError,
     verify_local_pacts,
 )
-from provider_states import provider_state_handlers  # type: ignore[import-not-found,unused-ignore]
+from provider_states import provider_state_handlers
 from user_service.app import create_app
 from user_service.users_repository import SqliteUsersRepository
 

@@ -63,12 +63,11 @@ class PathMatch:
 
 @dataclass(frozen=True)
 class FieldFacts:
-    """What the spec says about one field of an object: is it there, required, nullable."""
+    """What the spec says of a declared field: its schema (``None``: any value), if required."""
 
-    object_pointer: str
     property_pointer: str | None
     required: bool
-    required_pointer: str
+    required_pointer: str  # where ``required`` is, or would be
 
 
 class OpenApiSpec:
@@ -203,11 +202,11 @@ class OpenApiSpec:
         for pointer, shape in objects:
             if name in shape.get("properties", {}):
                 declared = f"{pointer}/properties/{escape(name)}"
-                return FieldFacts(pointer, declared, required_in is not None, required_pointer)
+                return FieldFacts(declared, required_in is not None, required_pointer)
         for pointer, shape in objects:
             admitted, schema = _extra_property_schema(pointer, shape, name)
             if admitted:
-                return FieldFacts(pointer, schema, required_in is not None, required_pointer)
+                return FieldFacts(schema, required_in is not None, required_pointer)
         return None
 
 

@@ -179,6 +179,18 @@ def pacticipant_body(base: str, db: sqlite3.Connection, row: sqlite3.Row) -> dic
                 f"Get or add/create a version for a branch of {name}",
                 templated=True,
             ),
+            # Advertised as by the official broker; the badge endpoints are not served yet.
+            "pb:can-i-deploy-badge": link(
+                f"{url}/latest-version/{{tag}}/can-i-deploy/to/{{environmentTag}}/badge",
+                f"Can I Deploy {name} badge",
+                templated=True,
+            ),
+            "pb:can-i-deploy-branch-to-environment-badge": link(
+                f"{url}/branches/{{branch}}/latest-version/can-i-deploy/to-environment/"
+                "{environment}/badge",
+                f"Can I Deploy {name} from branch to environment badge",
+                templated=True,
+            ),
             "pb:label": link(
                 f"{url}/labels/{{label}}",
                 f"Get, create or delete a label for {name}",

@@ -36,19 +36,6 @@ class ConsumerVersionSelector:
     deployed_or_released: bool = False
     environment: str | None = None
 
-    def to_metadata(self) -> dict[str, str]:
-        """Short keys the official broker puts in the pact URL metadata for this selector."""
-        short: dict[str, str] = {}
-        if self.latest or self.main_branch or self.branch or self.matching_branch:
-            short["l"] = "true"
-        if self.tag:
-            short["t"] = self.tag
-        if self.branch or self.matching_branch:
-            short["b"] = self.branch or ""
-        if self.environment:
-            short["e"] = self.environment
-        return short
-
 
 @dataclass(frozen=True)
 class SelectedPublication:

@@ -105,3 +105,34 @@ def _wip_pacts(
             publications, verifications, request.pending, since, set(explicitly_selected)
         )
     ]
+
+
+def url_metadata(
+    pact: VerifiablePact, provider_branch: str | None, defaulted: bool
+) -> list[tuple[str, str]]:
+    """The pairs the official broker encodes in the pact's ``metadata/{m}`` URL segment.
+
+    One ``s[]`` entry per selection (branch, tag, latest, consumer version id), then the
+    pending flag; a WIP pact only says ``w=true``. The verifier posts its result back to that
+    URL, which is how the broker knows which consumer version a verification was for.
+    Selectors the broker chose itself (``defaulted``) carry no ``l``, as in recording 11.
+    """
+    if pact.wip:
+        return [("w", "true")]
+    pairs: list[tuple[str, str]] = []
+    for selection in pact.selections:
+        selector = selection.selector
+        branch = selector.branch or (provider_branch if selector.matching_branch else None)
+        latest = selector.latest
+        if (selector.main_branch or branch) and not defaulted:
+            latest = True
+        if branch:
+            pairs.append(("s[][b]", branch))
+        if selector.tag:
+            pairs.append(("s[][t]", selector.tag))
+        if latest is not None and not defaulted:
+            pairs.append(("s[][l]", "true" if latest else "false"))
+        pairs.append(("s[][cv]", str(selection.publication.consumer_version.order)))
+    if pact.pending is not None:
+        pairs.append(("p", "true" if pact.pending else "false"))
+    return pairs

@@ -59,14 +59,48 @@ def selection_description(selection: SelectedPublication, main_branch: str | Non
         who = f"{selector.consumer} versions" if selector.consumer else "consumer versions"
         text = f"all {who} tagged '{selector.tag}'"
     elif selection.environment:
-        who = f"version(s) of {selector.consumer}" if selector.consumer else "consumer version(s)"
-        released = selection.environment not in selection.publication.consumer_version.deployed_to
-        where = "released and supported in" if released else "currently deployed to"
-        return f"{who} {where} {selection.environment} ({number})"
+        return _environment_description([selection])
     else:
         consumer = selector.consumer or "a consumer"
         text = f"latest version of {consumer} that has a pact with {{provider}}"
     return f"{text} ({number})"
+
+
+def _released(selection: SelectedPublication) -> bool:
+    return selection.environment not in selection.publication.consumer_version.deployed_to
+
+
+def _environment_description(selections: Sequence[SelectedPublication]) -> str:
+    """``version(s) of Foo currently deployed to production (1.0.0) and test (1.0.1)``."""
+    selector = selections[0].selector
+    who = f"version(s) of {selector.consumer}" if selector.consumer else "consumer version(s)"
+    where = "released and supported in" if _released(selections[0]) else "currently deployed to"
+    places = [f"{s.environment} ({s.publication.consumer_version.number})" for s in selections]
+    if len(places) > 2:
+        places = [", ".join(places[:-2]) + ", " + places[-2], places[-1]]
+    return f"{who} {where} {' and '.join(places)}"
+
+
+def selection_bullets(
+    selections: Sequence[SelectedPublication], main_branch: str | None
+) -> list[str]:
+    """The inclusion reason's bullets, one per selection.
+
+    A consumer's deployed (or released) selections share one bullet, as the official broker
+    groups them: ``version(s) of Foo currently deployed to production (1) and test (2)``.
+    """
+    entries: list[str | list[SelectedPublication]] = []
+    groups: dict[tuple[bool, str | None], list[SelectedPublication]] = {}
+    for selection in selections:
+        if selection.environment is None:
+            entries.append(selection_description(selection, main_branch))
+            continue
+        key = (_released(selection), selection.selector.consumer)
+        if key not in groups:
+            groups[key] = []
+            entries.append(groups[key])
+        groups[key].append(selection)
+    return [e if isinstance(e, str) else _environment_description(e) for e in entries]
 
 
 def short_description(pact: VerifiablePact) -> str:
@@ -76,22 +110,28 @@ def short_description(pact: VerifiablePact) -> str:
     parts: list[str] = []
     for selection in pact.selections:
         selector = selection.selector
+        version = selection.publication.consumer_version
         if selector.main_branch:
             parts.append("latest from main branch")
         elif selector.branch or selector.matching_branch:
-            branch = selector.branch or next(iter(pact.consumer_version.branches), "")
+            branch = selector.branch or next(iter(version.branches), "")
+            if selector.fallback_branch and branch not in version.branches:
+                branch = selector.fallback_branch
             parts.append(f"latest from branch {branch}")
         elif selector.tag and selector.latest:
-            parts.append(f"latest with tag {selector.tag}")
+            tag = selector.tag
+            if selector.fallback_tag and tag not in version.tags:
+                tag = selector.fallback_tag
+            parts.append(f"latest with tag {tag}")
         elif selector.tag:
-            parts.append(f"one of {selector.tag}")
+            who = f"{selector.consumer} " if selector.consumer else ""
+            parts.append(f"one of {who}{selector.tag}")
         elif selection.environment:
-            released = selection.environment not in pact.consumer_version.deployed_to
-            verb = "released in" if released else "deployed to"
+            verb = "released in" if _released(selection) else "deployed to"
             parts.append(f"{verb} {selection.environment}")
         else:
             parts.append("latest")
-    return ", ".join(dict.fromkeys(parts))
+    return ", ".join(parts)
 
 
 def _pending_for(pact: VerifiablePact, any_or_a: str, branch: str | None) -> str:
@@ -134,8 +174,8 @@ def _inclusion_reason(
     criterion = "criteria" if count > 1 else "criterion"
     versions = "the consumer versions" if count > 1 else "the consumer version"
     bullets = "\n".join(
-        "    * " + selection_description(s, main_branch).replace("{provider}", pact.provider)
-        for s in pact.selections
+        "    * " + bullet.replace("{provider}", pact.provider)
+        for bullet in selection_bullets(pact.selections, main_branch)
     )
     return (
         f"The pact at {pact_url} is being verified because the pact content belongs to "

@@ -38,16 +38,15 @@ def wip_publications(
     heads_by_branch = _latest_by_key(recent, branches=True)
     heads_by_tag = _latest_by_key(recent, branches=False)
     found: dict[tuple[str, str], tuple[Publication, list[str], list[str]]] = {}
-    for key, publication in heads_by_branch.items():
-        entry = found.setdefault(
-            (publication.consumer, publication.pact_sha), (publication, [], [])
-        )
-        entry[1].append(key.split("\x00", 1)[1])
-    for key, publication in heads_by_tag.items():
-        entry = found.setdefault(
-            (publication.consumer, publication.pact_sha), (publication, [], [])
-        )
-        entry[2].append(key.split("\x00", 1)[1])
+    for heads, is_branch in ((heads_by_branch, True), (heads_by_tag, False)):
+        for key, publication in heads.items():
+            identity = (publication.consumer, publication.pact_sha)
+            head, branches, tags = found.setdefault(identity, (publication, [], []))
+            # Heads sharing a content are one WIP pact, shown with its newest version (as
+            # explicitly selected pacts are), whatever order the publications came in.
+            if publication.consumer_version.order > head.consumer_version.order:
+                found[identity] = (publication, branches, tags)
+            (branches if is_branch else tags).append(key.split("\x00", 1)[1])
     result: list[tuple[Publication, tuple[str, ...], tuple[str, ...]]] = []
     for identity, (publication, branches, tags) in sorted(found.items()):
         if identity in explicitly_selected_shas:

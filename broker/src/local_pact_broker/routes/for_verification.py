@@ -16,7 +16,11 @@ from local_pact_broker.representations import pact_version_url
 from local_pact_broker.request_body import json_body, json_object
 from local_pact_broker.selectors import SelectorError, default_selectors, parse_selectors
 from local_pact_broker.storage import Database
-from local_pact_broker.verifiable_pacts import VerificationRequest, verifiable_pacts
+from local_pact_broker.verifiable_pacts import (
+    VerificationRequest,
+    url_metadata,
+    verifiable_pacts,
+)
 from local_pact_broker.verification_notices import (
     BETA_API_WARNING,
     short_description,
@@ -71,11 +75,7 @@ def _answer(
     embedded = []
     for pact in verifiable_pacts(verification_request, publications, results, main_branches):
         permalink = pact_version_url(base, provider, pact.consumer, pact.pact_sha)
-        pairs = [("s[][cv]", str(pact.consumer_version.order))]
-        if pact.pending is not None:
-            pairs.append(("p", "true" if pact.pending else "false"))
-        if pact.wip:
-            pairs.append(("w", "true"))
+        pairs = url_metadata(pact, branch, defaulted=not selectors)
         notices = verification_notices(pact, permalink, main_branches.get(pact.consumer), branch)
         if beta:
             notices.insert(0, {"when": "before_verification", "text": BETA_API_WARNING})

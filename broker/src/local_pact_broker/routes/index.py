@@ -221,9 +221,15 @@ INDEX_LINKS: tuple[tuple[str, str, str, bool | None], ...] = (
 
 @router.get("/")
 def index(request: Request) -> Response:
-    """Entry point of the API: every relation a client may follow; browsers get the dashboard."""
+    """Entry point of the API: every relation a client may follow; browsers get the dashboard.
+
+    The answer depends on ``Accept``, so it says ``Vary: Accept``: a cache must not hand the
+    HTML dashboard to a verifier or the HAL index to a browser.
+    """
     if wants_html(request.headers.get("accept", "")):
-        return dashboard_response(request)
+        page = dashboard_response(request)
+        page.headers["Vary"] = "Accept"
+        return page
     base = base_url(request)
     links: dict[str, object] = {}
     for rel, path, title, templated in INDEX_LINKS:
@@ -240,7 +246,9 @@ def index(request: Request) -> Response:
         **links["beta:provider-pacts-for-verification"],  # type: ignore[dict-item]
         "name": "beta",
     }
-    return hal({"_links": links})
+    answer = hal({"_links": links})
+    answer.headers["Vary"] = "Accept"
+    return answer
 
 
 @router.get("/diagnostic/status/heartbeat")

@@ -112,9 +112,6 @@ def webhook_body(base: str, row: sqlite3.Row) -> dict[str, Any]:
             f"{base}/pacticipants/{segment(provider)}", "Provider", provider
         )
     links["pb:webhooks"] = link(f"{base}/webhooks", "All webhooks")
-    links["pb:triggered-webhooks"] = link(
-        f"{self_url}/triggered-webhooks", "Deliveries of this webhook"
-    )
     links["self"] = link(self_url, _description(row))
     body: dict[str, Any] = {"_links": links}
     if consumer:
