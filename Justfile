@@ -61,9 +61,9 @@ verify:
 verify-pact-url url:
     PACT_URL={{quote(url)}} {{pytest}} provider/tests/test_verify_pacts.py
 
-# All other tests (unit, API, breaking-change and guard tests); needs pacts/ from `just pact`
+# All other tests, on every core (pytest-xdist); needs pacts/ from `just pact`
 test:
-    {{pytest}} consumer/tests provider/tests scripts/tests broker/tests \
+    {{pytest}} -n auto consumer/tests provider/tests scripts/tests broker/tests \
         --ignore=consumer/tests/pact --ignore=provider/tests/test_verify_pacts.py
 
 # Seed the demo users into the provider's database ($USER_SERVICE_DATABASE_PATH)
