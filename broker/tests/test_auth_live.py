@@ -2,8 +2,6 @@
 
 import json
 import logging
-import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.request
@@ -13,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from broker_live_server import BrokerServer, start_broker
+from broker_pact_cli import pact_broker
 from local_pact_broker.cli import main
 from pact import Verifier
 from pydantic import SecretStr
 
-PACT = Path(sys.executable).parent / "pact"
 FIXTURES = Path(__file__).parent / "fixtures"
 WRITE_PASSWORD = "write-pw-Zq81"  # noqa: S105 - test credential
 READ_PASSWORD = "read-pw-Yx42"  # noqa: S105 - test credential
@@ -40,21 +38,8 @@ def broker(tmp_path: Path) -> Iterator[BrokerServer]:
         yield server
 
 
-def cli(
-    broker: BrokerServer, *args: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(PACT), "broker", *args, "--broker-base-url", broker.url],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={"PACT_DO_NOT_TRACK": "true", "PATH": "/usr/bin:/bin", **(env or {})},
-    )
-
-
 def publish(broker: BrokerServer, *auth: str, env: dict[str, str] | None = None) -> int:
-    result = cli(
+    result = pact_broker(
         broker,
         "publish",
         str(FIXTURES),
@@ -97,10 +82,10 @@ def test_read_only_credentials_can_list(broker: BrokerServer) -> None:
         ((), {"PACT_BROKER_TOKEN": READ_TOKEN}),
         ((), {"PACT_BROKER_USERNAME": "reader", "PACT_BROKER_PASSWORD": READ_PASSWORD}),
     ):
-        listed = cli(broker, "list-latest-pact-versions", *auth, env=env)
+        listed = pact_broker(broker, "list-latest-pact-versions", *auth, env=env)
         assert listed.returncode == 0, listed.stdout + listed.stderr
         assert "Foo" in listed.stdout
-    refused = cli(broker, "list-latest-pact-versions")
+    refused = pact_broker(broker, "list-latest-pact-versions")
     assert refused.returncode != 0
 
 

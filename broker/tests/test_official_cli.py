@@ -1,30 +1,18 @@
 """The official ``pact broker`` CLI against the local broker, end to end."""
 
 import subprocess
-import sys
 from pathlib import Path
 
 from broker_live_server import BrokerServer
+from broker_pact_cli import pact_broker
 
-PACT = Path(sys.executable).parent / "pact"
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def cli(broker: BrokerServer, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(PACT), "broker", *args, "--broker-base-url", broker.url],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={"PACT_DO_NOT_TRACK": "true", "PATH": "/usr/bin:/bin"},
-    )
 
 
 def publish(
     broker: BrokerServer, version: str, directory: Path = FIXTURES
 ) -> subprocess.CompletedProcess[str]:
-    return cli(
+    return pact_broker(
         broker, "publish", str(directory), "--consumer-app-version", version, "--branch", "main"
     )
 
@@ -58,22 +46,25 @@ def test_changed_content_for_same_version_is_refused(broker: BrokerServer, tmp_p
 
 def test_list_describe_and_can_i_deploy_without_verification(broker: BrokerServer) -> None:
     assert publish(broker, "1.0.0").returncode == 0
-    listed = cli(broker, "list-latest-pact-versions")
+    listed = pact_broker(broker, "list-latest-pact-versions")
     assert listed.returncode == 0
     assert "Foo" in listed.stdout
     assert "1.0.0" in listed.stdout
-    described = cli(broker, "describe-version", "--pacticipant", "Foo")
+    described = pact_broker(broker, "describe-version", "--pacticipant", "Foo")
     assert described.returncode == 0
     assert "1.0.0" in described.stdout
-    verdict = cli(broker, "can-i-deploy", "--pacticipant", "Foo", "--version", "1.0.0")
+    verdict = pact_broker(broker, "can-i-deploy", "--pacticipant", "Foo", "--version", "1.0.0")
     assert verdict.returncode == 1
     assert "There is no verified pact between version 1.0.0 of Foo" in verdict.stdout
 
 
 def test_can_i_deploy_unknown_version_says_no(broker: BrokerServer) -> None:
     assert publish(broker, "1.0.0").returncode == 0
-    assert cli(broker, "create-environment", "--name", "production", "--production").returncode == 0
-    verdict = cli(
+    assert (
+        pact_broker(broker, "create-environment", "--name", "production", "--production").returncode
+        == 0
+    )
+    verdict = pact_broker(
         broker,
         "can-i-deploy",
         "--pacticipant",

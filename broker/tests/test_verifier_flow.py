@@ -1,8 +1,6 @@
 """pact-python's Rust verifier pulls pacts from the local broker and publishes results."""
 
 import json
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,9 +9,9 @@ from typing import Any
 
 import pytest
 from broker_live_server import BrokerServer
+from broker_pact_cli import pact_broker
 from pact import Verifier
 
-PACT = Path(sys.executable).parent / "pact"
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -44,19 +42,8 @@ def provider_url() -> Iterator[str]:
     server.server_close()
 
 
-def cli(broker: BrokerServer, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(PACT), "broker", *args, "--broker-base-url", broker.url],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={"PACT_DO_NOT_TRACK": "true", "PATH": "/usr/bin:/bin"},
-    )
-
-
 def test_verify_from_broker_then_can_i_deploy(broker: BrokerServer, provider_url: str) -> None:
-    published = cli(
+    published = pact_broker(
         broker, "publish", str(FIXTURES), "--consumer-app-version", "1.0.0", "--branch", "main"
     )
     assert published.returncode == 0, published.stderr
@@ -83,8 +70,11 @@ def test_verify_from_broker_then_can_i_deploy(broker: BrokerServer, provider_url
     after = broker.get("/pacts/provider/Bar/for-verification")
     assert after["_embedded"]["pacts"]
 
-    assert cli(broker, "create-environment", "--name", "production", "--production").returncode == 0
-    deployed = cli(
+    assert (
+        pact_broker(broker, "create-environment", "--name", "production", "--production").returncode
+        == 0
+    )
+    deployed = pact_broker(
         broker,
         "record-deployment",
         "--pacticipant",
@@ -95,7 +85,7 @@ def test_verify_from_broker_then_can_i_deploy(broker: BrokerServer, provider_url
         "production",
     )
     assert deployed.returncode == 0, deployed.stdout + deployed.stderr
-    verdict = cli(
+    verdict = pact_broker(
         broker,
         "can-i-deploy",
         "--pacticipant",

@@ -2,8 +2,6 @@
 real HTTP receiver on loopback, retried, logged with secrets redacted, refused off the list."""
 
 import json
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -12,9 +10,9 @@ from typing import Any
 
 import pytest
 from broker_live_server import BrokerServer, start_broker
+from broker_pact_cli import pact_broker
 from webhook_receiver import Receiver, start_receiver, wait_until
 
-PACT = Path(sys.executable).parent / "pact"
 FIXTURES = Path(__file__).parent / "fixtures"
 SECRET = "s3cr3t-webhook-token"  # noqa: S105 - test credential
 BODY = json.dumps(
@@ -38,19 +36,8 @@ def broker(tmp_path: Path) -> Iterator[BrokerServer]:
         yield server
 
 
-def cli(broker: BrokerServer, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(PACT), "broker", *args, "--broker-base-url", broker.url],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={"PACT_DO_NOT_TRACK": "true", "PATH": "/usr/bin:/bin"},
-    )
-
-
 def publish(broker: BrokerServer, version: str) -> None:
-    result = cli(
+    result = pact_broker(
         broker, "publish", str(FIXTURES), "--consumer-app-version", version, "--branch", "main"
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -75,7 +62,7 @@ def call(broker: BrokerServer, method: str, path: str, body: Any = None) -> tupl
 
 def create_webhook(broker: BrokerServer, receiver: Receiver, *events: str) -> str:
     """Create a webhook with the official CLI and return its uuid."""
-    result = cli(
+    result = pact_broker(
         broker,
         "create-webhook",
         f"{receiver.url}/hook",
@@ -106,7 +93,7 @@ def deliveries(broker: BrokerServer, uuid: str) -> list[dict[str, Any]]:
 
 def test_contract_requiring_verification_is_delivered_rendered(broker: BrokerServer) -> None:
     publish(broker, "1.0.0")
-    version = cli(
+    version = pact_broker(
         broker,
         "create-or-update-version",
         "--pacticipant",
@@ -198,7 +185,7 @@ def test_failing_receiver_is_retried_on_schedule_then_given_up(broker: BrokerSer
 
 def test_webhook_crud_and_refusals(broker: BrokerServer) -> None:
     publish(broker, "1.0.0")
-    refused = cli(
+    refused = pact_broker(
         broker,
         "create-webhook",
         "http://10.1.2.3/hook",
