@@ -50,12 +50,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_broker(database: Path, log_path: Path) -> Iterator[str]:
-    """A local broker in its own process on a free port, for demos and tests; stopped after."""
+def running_broker(
+    database: Path, log_path: Path, settings: dict[str, str] | None = None
+) -> Iterator[str]:
+    """A local broker in its own process on a free port, for demos and tests; stopped after.
+
+    ``settings`` are extra ``PACT_BROKER_*`` variables, e.g. the basic-auth pair.
+    """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     environment = {
         **os.environ,
+        **(settings or {}),
         "PACT_BROKER_PORT": str(port),
         "PACT_BROKER_DATABASE": str(database),
     }

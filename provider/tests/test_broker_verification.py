@@ -24,6 +24,7 @@ from pact_verification import (
     verify_pact_url,
 )
 from provider_states import provider_state_handlers
+from pydantic import SecretStr
 from release import main as release
 from user_service.users_repository import SqliteUsersRepository
 from verification_settings import publishing_enabled
@@ -193,6 +194,32 @@ def test_an_unreachable_broker_fails_with_the_fix(
             broker=settings("http://127.0.0.1:9", "p1"),
             state_handlers=provider_state_handlers(users_repository),
         )
+
+
+def test_wrong_broker_credentials_fail_with_the_variables_to_check(
+    tmp_path: Path, provider_url: str, users_repository: SqliteUsersRepository
+) -> None:
+    settings = BrokerSettings(
+        database=tmp_path / "protected.sqlite3",
+        bearer_token=SecretStr("the-real-token"),
+    )
+    with (
+        serve(create_broker_app(settings), health_path="/diagnostic/status/heartbeat") as url,
+        pytest.raises(BrokerConnectionError, match="PACT_BROKER_TOKEN") as raised,
+    ):
+        verify_broker_pacts(
+            provider=PROVIDER,
+            base_url=provider_url,
+            broker=BrokerVerification(
+                connection=BrokerConnection(base_url=url, token="a-wrong-token"),  # noqa: S106
+                provider_version="p1",
+                provider_branch="main",
+            ),
+            state_handlers=provider_state_handlers(users_repository),
+        )
+
+    assert "refused the credentials (401)" in str(raised.value)
+    assert "a-wrong-token" not in str(raised.value)
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,12 @@
 """The release verbs refuse to run blind: each misconfiguration names its fix and exits 2."""
 
+import json
 import socket
 from pathlib import Path
 
+import httpx
 import pytest
+from conftest import BROKER_PASSWORD, BROKER_USER
 from release import main
 
 
@@ -70,3 +73,61 @@ def test_publishing_without_pacts(
 
     assert main(["publish", str(tmp_path / "nothing-here")]) == 2
     assert "no pact files in" in capsys.readouterr().err
+
+
+def test_wrong_credentials_are_named_and_never_echoed(
+    protected_broker: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PACT_BROKER_BASE_URL", protected_broker)
+    monkeypatch.setenv("PACT_BROKER_USERNAME", BROKER_USER)
+    monkeypatch.setenv("PACT_BROKER_PASSWORD", "wrong-password-123")
+
+    assert main(["can-i-deploy", "user-service", "production"]) == 2
+    captured = capsys.readouterr()
+    assert "refused the credentials (401)" in captured.err
+    assert "wrong-password-123" not in captured.out + captured.err
+
+
+def pact_for(tmp_path: Path) -> Path:
+    pacts = tmp_path / "pacts"
+    pacts.mkdir()
+    document = {
+        "consumer": {"name": "notification-service"},
+        "provider": {"name": "user-service"},
+        "interactions": [
+            {
+                "type": "Synchronous/HTTP",
+                "description": "a request for user 1",
+                "request": {"method": "GET", "path": "/users/1"},
+                "response": {"status": 200},
+            }
+        ],
+        "metadata": {"pactSpecification": {"version": "4.0"}},
+    }
+    (pacts / "notification-service-user-service.json").write_text(json.dumps(document))
+    return pacts
+
+
+def test_publish_and_create_webhook_with_credentials(
+    protected_broker: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("PACT_BROKER_BASE_URL", protected_broker)
+    monkeypatch.setenv("PACT_BROKER_USERNAME", BROKER_USER)
+    monkeypatch.setenv("PACT_BROKER_PASSWORD", BROKER_PASSWORD)
+    monkeypatch.setenv("PACT_CONSUMER_VERSION", "c1")
+    monkeypatch.setenv("PACT_CONSUMER_BRANCH", "main")
+    monkeypatch.setenv("PACT_WEBHOOK_URL", "http://127.0.0.1:9/dispatches")
+    monkeypatch.setenv("GITHUB_DISPATCH_TOKEN", "ghp-secret-token-xyz")
+
+    assert main(["publish", str(pact_for(tmp_path))]) == 0
+    assert main(["create-webhook"]) == 0
+
+    said = capfd.readouterr()
+    assert "ghp-secret-token-xyz" not in said.out + said.err
+    assert BROKER_PASSWORD not in said.out + said.err
+    assert "contract_requiring_verification_published for user-service" in said.out
+    webhooks = httpx.get(f"{protected_broker}/webhooks", auth=(BROKER_USER, BROKER_PASSWORD)).json()
+    assert len(webhooks["_links"]["pb:webhooks"]) == 1
