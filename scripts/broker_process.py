@@ -2,7 +2,7 @@
 
 Usage: python scripts/broker_process.py up|down|status
 Listens on 127.0.0.1:${PACT_BROKER_PORT:-9292} with its data in
-${PACT_BROKER_DATABASE:-.broker/broker.sqlite3}; pid and log in .broker/.
+${PACT_BROKER_DATABASE:-.broker/broker.sqlite3}; pid and log in ${PACT_BROKER_STATE_DIR:-.broker}.
 """
 
 import os
@@ -18,9 +18,23 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-STATE = ROOT / ".broker"
-PID_FILE = STATE / "broker.pid"
-LOG_FILE = STATE / "broker.log"
+
+
+def state_dir() -> Path:
+    """Where `up` keeps the pid and log: ``$PACT_BROKER_STATE_DIR``, else ``.broker/``."""
+    return Path(os.environ.get("PACT_BROKER_STATE_DIR", ROOT / ".broker"))
+
+
+def pid_file() -> Path:
+    """The pid of the broker `up` started."""
+    return state_dir() / "broker.pid"
+
+
+def log_file() -> Path:
+    """The log of the broker `up` started."""
+    return state_dir() / "broker.log"
+
+
 START_DEADLINE_SECONDS = 20.0
 STOP_DEADLINE_SECONDS = 10.0
 
@@ -91,7 +105,7 @@ def running_broker(
 def running_pid() -> int | None:
     """The pid in the pid file, if that process is alive."""
     try:
-        pid = int(PID_FILE.read_text(encoding="utf-8"))
+        pid = int(pid_file().read_text(encoding="utf-8"))
         os.kill(pid, 0)
     except (OSError, ValueError):
         return None
@@ -109,8 +123,8 @@ def up() -> int:
             f"error: something else already answers at {url}; set PACT_BROKER_PORT", file=sys.stderr
         )
         return 1
-    STATE.mkdir(exist_ok=True)
-    with LOG_FILE.open("ab") as log:
+    state_dir().mkdir(parents=True, exist_ok=True)
+    with log_file().open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "local_pact_broker"],
             cwd=ROOT,
@@ -118,19 +132,19 @@ def up() -> int:
             stderr=subprocess.STDOUT,
             start_new_session=True,  # survives the recipe's shell
         )
-    PID_FILE.write_text(str(process.pid), encoding="utf-8")
+    pid_file().write_text(str(process.pid), encoding="utf-8")
     deadline = time.monotonic() + START_DEADLINE_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             break
         if healthy(url):
-            print(f"local Pact Broker running at {url} (pid {process.pid}, log {LOG_FILE})")
+            print(f"local Pact Broker running at {url} (pid {process.pid}, log {log_file()})")
             print(f"  export PACT_BROKER_BASE_URL={url}")
             return 0
         time.sleep(0.05)  # poll interval; readiness is decided by the heartbeat
     process.kill()
-    PID_FILE.unlink(missing_ok=True)
-    tail = LOG_FILE.read_text(encoding="utf-8", errors="replace")[-2000:]
+    pid_file().unlink(missing_ok=True)
+    tail = log_file().read_text(encoding="utf-8", errors="replace")[-2000:]
     print(
         f"error: the broker did not become healthy at {url}; its log says:\n{tail}", file=sys.stderr
     )
@@ -141,7 +155,7 @@ def down() -> int:
     """Stop the broker started by `up`, and wait until it has exited."""
     pid = running_pid()
     if pid is None:
-        PID_FILE.unlink(missing_ok=True)
+        pid_file().unlink(missing_ok=True)
         print("local Pact Broker is not running")
         return 0
     os.kill(pid, signal.SIGTERM)
@@ -152,7 +166,7 @@ def down() -> int:
         time.sleep(0.05)
     if running_pid() == pid:
         os.kill(pid, signal.SIGKILL)
-    PID_FILE.unlink(missing_ok=True)
+    pid_file().unlink(missing_ok=True)
     print(f"local Pact Broker stopped (pid {pid})")
     return 0
 
