@@ -1,10 +1,32 @@
 """Latency of the broker's hot endpoints over real HTTP on loopback, at two data sizes.
 
-Seeds 50 consumers x 20 versions (and again x 200) through the repository layer for speed,
-serves the database with ``python -m local_pact_broker`` (uvicorn) in its own process, and
-times publish, pacts-for-verification, verification publishing and can-i-deploy with httpx.
+Run: ``uv run python broker/bench.py`` (``--samples N`` to change the 200 timed requests,
+``--sizes 20 200`` for the versions per consumer).
 
-Run: ``uv run python broker/bench.py`` (``--samples N`` to change the 200 timed requests).
+Data: 50 consumers with 20 (then 200) versions each, seeded through the repository layer for
+speed (the same code the publish route runs). Consumer versions are on ``main`` except every
+tenth, on one of two feature branches; every 4th version is verified by the provider version
+``p-1`` (main branch, deployed to production), and so is the one before the latest, which is
+deployed to production. Each pact has 3 interactions and differs per version.
+
+Measured, one after another against ``python -m local_pact_broker`` (uvicorn, own process,
+fresh database per size), each as sequential requests on one keep-alive httpx connection,
+wall time from sending the request to having read the whole body (no JSON decoding), after 5
+warm-up requests; medians and nearest-rank p95 of ``--samples`` requests:
+
+- for-verification: ``POST /pacts/provider/Provider/for-verification`` with ``mainBranch`` and
+  ``deployedOrReleased`` selectors, pending status, WIP since 2020 and provider branch
+  ``main``. The data implies 200 pacts (checked before timing): per consumer the main head
+  (pending), the deployed version (verified, not pending) and the heads of the two feature
+  branches (WIP). Feature branches do not grow with the history, so the answer is the same at
+  both sizes and only the stored history differs.
+- can-i-deploy: the latest version of a consumer (cycling through them) to production.
+- verification result: a successful result for the latest pact of a consumer.
+- publish: a new version on branch ``bench`` with one changed pact (runs last, so the reads
+  above see the seeded data only).
+
+Latencies on a shared 2-core VM vary by about +-20 % from run to run; compare runs made
+one after the other.
 """
 
 import argparse
@@ -29,6 +51,7 @@ from local_pact_broker.publishing import ContractToPublish, PublishRequest, publ
 from local_pact_broker.storage import Database
 
 CONSUMERS = 50
+FEATURE_BRANCHES = 2
 PROVIDER = "Provider"
 BASE = "http://127.0.0.1"
 FOR_VERIFICATION = {
@@ -69,11 +92,16 @@ def branch_of(index: int) -> str:
     The number of branches stays the same at both sizes, so the for-verification answer has
     the same pacts and any growth in its latency comes from the stored history alone.
     """
-    return f"feat-{(index // 10) % 2}" if index % 10 == 5 else "main"
+    return f"feat-{(index // 10) % FEATURE_BRANCHES}" if index % 10 == 5 else "main"
 
 
 def seed(database: Path, versions: int) -> None:
-    """Consumers with ``versions`` versions each; every 4th verified; latest ones deployed."""
+    """Consumers with ``versions`` versions each, published as the CLI would.
+
+    Every 4th version and the one before the latest are verified by the provider's only
+    version ``p-1`` (on its main branch, deployed to production); that one before the latest
+    is deployed to production too, as can-i-deploy would have allowed.
+    """
     db = Database(database)
     with db.writing() as connection:
         environment = environments.create_environment(
@@ -91,7 +119,7 @@ def seed(database: Path, versions: int) -> None:
                 contract = ContractToPublish(consumer, PROVIDER, pact(consumer, number))
                 request = PublishRequest(consumer, number, (contract,), branch=branch_of(v))
                 publish_contracts(connection, request, BASE)
-                if v % 4 == 0:
+                if v % 4 == 0 or v == versions - 2:
                     row = pacts.publication(connection, PROVIDER, consumer, number)
                     assert row is not None  # noqa: S101 - just published
                     body = {"success": True, "providerApplicationVersion": "p-1"}
@@ -192,13 +220,31 @@ def measure(client: httpx.Client, versions: int, samples: int) -> dict[str, list
         }
         return client.get("/can-i-deploy", params=params)
 
-    answered = len(for_verification(0).json()["_embedded"]["pacts"])
+    answered = _check_for_verification_answer(for_verification(0).json())
     return {
         f"for-verification ({answered} pacts)": timed(samples, for_verification),
         "can-i-deploy": timed(samples, can_i_deploy),
         "verification result": timed(samples, verify),
         "publish": timed(samples, publish),
     }
+
+
+def _check_for_verification_answer(body: dict[str, Any]) -> int:
+    """The number of pacts answered, after checking it is what the seeded data implies."""
+    kinds: dict[str, int] = {}
+    for entry in body["_embedded"]["pacts"]:
+        kind = entry["shortDescription"]
+        if entry["verificationProperties"].get("pending"):
+            kind += " (pending)"
+        kinds[kind] = kinds.get(kind, 0) + 1
+    expected = {
+        "latest from main branch (pending)": CONSUMERS,
+        "deployed to production": CONSUMERS,
+        "WIP (pending)": FEATURE_BRANCHES * CONSUMERS,
+    }
+    if kinds != expected:
+        raise RuntimeError(f"for-verification answered {kinds}, the seed implies {expected}")
+    return sum(kinds.values())
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -243,6 +289,12 @@ def main() -> None:
     print("-" * 68)
     for name, size, median, p95 in sorted(rows, key=lambda r: (r[0], int(r[1].split()[-1]))):
         print(f"{name:<32} {size:>15} {median:>10.2f} {p95:>8.2f}")
+    print(
+        f"\n{args.samples} sequential keep-alive requests per row, request sent to body read."
+        f"\nfor-verification answer checked against the seed: per consumer the main head"
+        f" (pending), the deployed version (verified) and {FEATURE_BRANCHES} feature-branch"
+        f" heads (WIP)."
+    )
 
 
 if __name__ == "__main__":

@@ -1,15 +1,21 @@
 """HAL+JSON building blocks: the media types, absolute links and URL path segments."""
 
+import json
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 HAL_JSON = "application/hal+json;charset=utf-8"
 PLAIN_JSON = "application/json;charset=utf-8"
 
 Link = dict[str, Any]
+
+# The settings of Starlette's ``JSONResponse.render``, kept in one encoder: ``json.dumps`` with
+# non-default settings builds a new encoder on every call.
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 def base_url(request: Request) -> str:
@@ -17,8 +23,9 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
+@lru_cache(maxsize=4096)
 def segment(value: str) -> str:
-    """A value quoted for use as one URL path segment."""
+    """A value quoted for use as one URL path segment (cached: names recur in every link)."""
     return quote(value, safe="")
 
 
@@ -44,3 +51,13 @@ def curies(base: str, context: str) -> list[Link]:
 def hal(body: dict[str, Any], status: int = 200) -> JSONResponse:
     """A HAL+JSON response."""
     return JSONResponse(body, status_code=status, media_type=HAL_JSON)
+
+
+def compact_json(value: object) -> str:
+    """``value`` as JSON text exactly as :func:`hal` would render it, for bodies built in parts."""
+    return _COMPACT_JSON.encode(value)
+
+
+def hal_text(body: str, status: int = 200) -> Response:
+    """A HAL+JSON response from JSON text already assembled with :func:`compact_json`."""
+    return Response(body.encode("utf-8"), status_code=status, media_type=HAL_JSON)

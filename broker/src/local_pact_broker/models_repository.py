@@ -13,9 +13,10 @@ from collections.abc import Iterable
 
 from local_pact_broker.models import PacticipantVersion, Publication, Verification
 
+# Columns in the order _publication_models unpacks them.
 _PUBLICATIONS = (
-    "SELECT pub.id, pub.created_at, pub.consumer_version_id, c.name AS consumer_name,"
-    " pr.name AS provider_name, pv.sha, pv.id AS pact_version_id"
+    "SELECT pub.consumer_version_id, cv.number, c.name, pr.name, pv.sha, pub.created_at,"
+    " pv.id AS pact_version_id"
     " FROM pact_publications pub"
     " JOIN versions cv ON cv.id = pub.consumer_version_id"
     " JOIN pacticipants c ON c.id = cv.pacticipant_id"
@@ -66,76 +67,80 @@ def _ids(values: Iterable[int]) -> str:
     return json.dumps(sorted(set(values)))
 
 
+_LABEL_QUERIES = (
+    "SELECT bv.version_id, b.name FROM branch_versions bv"
+    " JOIN branches b ON b.id = bv.branch_id WHERE bv.version_id"
+    " IN (SELECT value FROM json_each(?))"
+    " ORDER BY bv.id",
+    "SELECT version_id, name FROM tags WHERE version_id"
+    " IN (SELECT value FROM json_each(?))"
+    " ORDER BY created_at",
+    "SELECT DISTINCT d.version_id, e.name FROM deployed_versions d"
+    " JOIN environments e ON e.id = d.environment_id"
+    " WHERE d.version_id"
+    " IN (SELECT value FROM json_each(?)) AND d.undeployed_at IS NULL",
+    "SELECT DISTINCT r.version_id, e.name FROM released_versions r"
+    " JOIN environments e ON e.id = r.environment_id"
+    " WHERE r.version_id"
+    " IN (SELECT value FROM json_each(?)) AND r.support_ended_at IS NULL",
+)
+
+
+class _VersionLabels:
+    """Branches, tags and current environments of a set of versions: four queries."""
+
+    def __init__(self, db: sqlite3.Connection, wanted: str) -> None:
+        found: list[dict[int, list[str]]] = []
+        for sql in _LABEL_QUERIES:
+            by_version: dict[int, list[str]] = defaultdict(list)
+            for version_id, name in db.execute(sql, (wanted,)):
+                by_version[version_id].append(str(name))
+            found.append(by_version)
+        self._branches, self._tags, self._deployed, self._released = found
+
+    def version(self, version_id: int, number: str, pacticipant: str) -> PacticipantVersion:
+        """The model of one of the versions."""
+        return PacticipantVersion(
+            pacticipant=pacticipant,
+            number=number,
+            order=version_id,
+            branches=tuple(self._branches.get(version_id, ())),
+            tags=tuple(self._tags.get(version_id, ())),
+            deployed_to=tuple(self._deployed.get(version_id, ())),
+            released_to=tuple(self._released.get(version_id, ())),
+        )
+
+
 def version_models(db: sqlite3.Connection, ids: Iterable[int]) -> dict[int, PacticipantVersion]:
     """Versions by id with their branches, tags and environments: five queries in all."""
     wanted = _ids(ids)
-    branches: dict[int, list[str]] = defaultdict(list)
-    tags: dict[int, list[str]] = defaultdict(list)
-    deployed: dict[int, list[str]] = defaultdict(list)
-    released: dict[int, list[str]] = defaultdict(list)
-    queries: list[tuple[str, dict[int, list[str]]]] = [
-        (
-            "SELECT bv.version_id AS vid, b.name FROM branch_versions bv"
-            " JOIN branches b ON b.id = bv.branch_id WHERE bv.version_id"
-            " IN (SELECT value FROM json_each(?))"
-            " ORDER BY bv.id",
-            branches,
-        ),
-        (
-            "SELECT version_id AS vid, name FROM tags WHERE version_id"
-            " IN (SELECT value FROM json_each(?))"
-            " ORDER BY created_at",
-            tags,
-        ),
-        (
-            "SELECT DISTINCT d.version_id AS vid, e.name FROM deployed_versions d"
-            " JOIN environments e ON e.id = d.environment_id"
-            " WHERE d.version_id"
-            " IN (SELECT value FROM json_each(?)) AND d.undeployed_at IS NULL",
-            deployed,
-        ),
-        (
-            "SELECT DISTINCT r.version_id AS vid, e.name FROM released_versions r"
-            " JOIN environments e ON e.id = r.environment_id"
-            " WHERE r.version_id"
-            " IN (SELECT value FROM json_each(?)) AND r.support_ended_at IS NULL",
-            released,
-        ),
-    ]
-    for sql, target in queries:
-        for row in db.execute(sql, (wanted,)):
-            target[row["vid"]].append(str(row["name"]))
+    if wanted == "[]":
+        return {}
+    labels = _VersionLabels(db, wanted)
     rows = db.execute(
-        "SELECT v.id, v.number, p.name AS pacticipant_name FROM versions v"
+        "SELECT v.id, v.number, p.name FROM versions v"
         " JOIN pacticipants p ON p.id = v.pacticipant_id WHERE v.id"
         " IN (SELECT value FROM json_each(?))",
         (wanted,),
     )
-    return {
-        row["id"]: PacticipantVersion(
-            pacticipant=row["pacticipant_name"],
-            number=row["number"],
-            order=row["id"],
-            branches=tuple(branches[row["id"]]),
-            tags=tuple(tags[row["id"]]),
-            deployed_to=tuple(deployed[row["id"]]),
-            released_to=tuple(released[row["id"]]),
-        )
-        for row in rows
-    }
+    return {vid: labels.version(vid, number, name) for vid, number, name in rows}
 
 
 def _publication_models(db: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Publication]:
-    versions = version_models(db, (row["consumer_version_id"] for row in rows))
-    return [
-        Publication(
-            consumer_version=versions[row["consumer_version_id"]],
-            provider=row["provider_name"],
-            pact_sha=row["sha"],
-            created_at=row["created_at"],
+    """Models of ``_PUBLICATIONS`` rows, whose consumer version columns spare a versions query."""
+    labels = _VersionLabels(db, _ids(row["consumer_version_id"] for row in rows))
+    versions: dict[int, PacticipantVersion] = {}
+    publications = []
+    for vid, number, consumer, provider, sha, created_at, _ in rows:
+        version = versions.get(vid)
+        if version is None:
+            version = versions[vid] = labels.version(vid, number, consumer)
+        publications.append(
+            Publication(
+                consumer_version=version, provider=provider, pact_sha=sha, created_at=created_at
+            )
         )
-        for row in rows
-    ]
+    return publications
 
 
 def verification_candidates(

@@ -5,13 +5,20 @@ selectors picked the pact and whether it was pending, which helps when reading l
 """
 
 import base64
-from urllib.parse import parse_qsl, urlencode
+from functools import lru_cache
+from urllib.parse import parse_qsl, quote_plus
+
+
+@lru_cache(maxsize=4096)
+def _query_component(value: str) -> str:
+    """``value`` quoted as ``urlencode`` does; the same few keys and values recur in every URL."""
+    return quote_plus(value)
 
 
 def encode_metadata(pairs: list[tuple[str, str]]) -> str:
-    """Encode query pairs as unpadded base64url."""
-    raw = urlencode(pairs).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    """Encode query pairs (as ``urlencode`` would) as unpadded base64url."""
+    query = "&".join(f"{_query_component(k)}={_query_component(v)}" for k, v in pairs)
+    return base64.urlsafe_b64encode(query.encode()).decode().rstrip("=")
 
 
 def decode_metadata(segment: str) -> list[tuple[str, str]]:

@@ -6,7 +6,8 @@ before the branch was created); with provider tags, until a version with each ta
 neither, until any provider version did.
 """
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from local_pact_broker.models import Verification
@@ -22,6 +23,14 @@ class PendingQuery:
     branch_created_at: str | None = None
 
 
+def by_pact_sha(verifications: Iterable[Verification]) -> dict[str, list[Verification]]:
+    """Verifications grouped by pact content, so each pact's rules only scan its own results."""
+    grouped: dict[str, list[Verification]] = defaultdict(list)
+    for verification in verifications:
+        grouped[verification.pact_sha].append(verification)
+    return grouped
+
+
 def _successful(pact_sha: str, verifications: Sequence[Verification]) -> list[Verification]:
     return [v for v in verifications if v.pact_sha == pact_sha and v.success]
 
@@ -30,6 +39,8 @@ def pending_provider_tags(
     pact_sha: str, verifications: Sequence[Verification], query: PendingQuery
 ) -> tuple[str, ...]:
     """Provider tags for which the pact content still lacks a successful verification."""
+    if not query.provider_tags:
+        return ()
     successful = _successful(pact_sha, verifications)
     return tuple(
         tag

@@ -4,7 +4,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from local_pact_broker.models import PacticipantVersion, Publication, Verification
-from local_pact_broker.pending import PendingQuery, is_pending, pending_provider_tags
+from local_pact_broker.pending import (
+    PendingQuery,
+    by_pact_sha,
+    is_pending,
+    pending_provider_tags,
+)
 from local_pact_broker.selectors import (
     ConsumerVersionSelector,
     SelectedPublication,
@@ -53,13 +58,13 @@ def verifiable_pacts(
     for selection in selected:
         key = (selection.publication.consumer, selection.publication.pact_sha)
         grouped.setdefault(key, []).append(selection)
+    verifications_by_sha = by_pact_sha(verifications)
     pacts: list[VerifiablePact] = []
     for (consumer, sha), selections in grouped.items():
         latest = max(selections, key=lambda s: s.publication.consumer_version.order)
+        results = verifications_by_sha.get(sha, [])
         pending = (
-            is_pending(sha, verifications, request.pending)
-            if request.include_pending_status
-            else None
+            is_pending(sha, results, request.pending) if request.include_pending_status else None
         )
         pacts.append(
             VerifiablePact(
@@ -69,7 +74,7 @@ def verifiable_pacts(
                 consumer_version=latest.publication.consumer_version,
                 selections=tuple(selections),
                 pending=pending,
-                pending_tags=pending_provider_tags(sha, verifications, request.pending),
+                pending_tags=pending_provider_tags(sha, results, request.pending),
             )
         )
     if request.include_wip_pacts_since and request.include_pending_status:

@@ -4,6 +4,7 @@ Verifiers show these to explain *why* a pact is verified and whether a failure b
 """
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from local_pact_broker.selectors import SelectedPublication
 from local_pact_broker.verifiable_pacts import VerifiablePact
@@ -134,21 +135,20 @@ def short_description(pact: VerifiablePact) -> str:
     return ", ".join(parts)
 
 
-def _pending_for(pact: VerifiablePact, any_or_a: str, branch: str | None) -> str:
+def _pending_for(provider: str, tags: tuple[str, ...], any_or_a: str, branch: str | None) -> str:
     if branch:
-        return f"{any_or_a} version of {pact.provider} from branch '{branch}'"
-    tags = pact.pending_tags
+        return f"{any_or_a} version of {provider} from branch '{branch}'"
     if not tags:
-        return pact.provider
+        return provider
     if len(tags) == 1:
-        return f"{any_or_a} version of {pact.provider} with tag '{tags[0]}'"
-    return f"{any_or_a} versions of {pact.provider} with tag {_join_quoted(tags)}"
+        return f"{any_or_a} version of {provider} with tag '{tags[0]}'"
+    return f"{any_or_a} versions of {provider} with tag {_join_quoted(tags)}"
 
 
-def _with_these_tags(pact: VerifiablePact, branch: str | None) -> str:
-    if branch or not pact.pending_tags:
+def _with_these_tags(tags: tuple[str, ...], branch: str | None) -> str:
+    if branch or not tags:
         return ""
-    return "with this tag " if len(pact.pending_tags) == 1 else "with these tags "
+    return "with this tag " if len(tags) == 1 else "with these tags "
 
 
 def _inclusion_reason(
@@ -163,11 +163,12 @@ def _inclusion_reason(
             parts.append(f"from {noun} {_join_quoted(pact.wip_branches)}")
         if pact.wip_tags:
             parts.append(f"tagged with {_join_quoted(pact.wip_tags)}")
+        verified_by = _pending_for(pact.provider, pact.pending_tags, "a", provider_branch)
         return (
             f"The pact at {pact_url} is being verified because it is a 'work in progress' pact "
             f"(ie. it is the pact for the latest {version_text} of {pact.consumer} "
             f"{' and '.join(parts)} and it has not yet been successfully verified by "
-            f"{_pending_for(pact, 'a', provider_branch)} when the pact's application version was "
+            f"{verified_by} when the pact's application version was "
             f"explicitly specified in the consumer version selectors). {READ_MORE_WIP}"
         )
     count = len(pact.selections)
@@ -183,32 +184,42 @@ def _inclusion_reason(
     )
 
 
-def verification_notices(
-    pact: VerifiablePact,
-    pact_url: str,
-    main_branch: str | None,
+def inclusion_notice(
+    pact: VerifiablePact, pact_url: str, main_branch: str | None, provider_branch: str | None
+) -> dict[str, str]:
+    """The first notice: why this pact is verified (selectors matched, or WIP)."""
+    return {
+        "when": "before_verification",
+        "text": _inclusion_reason(pact, pact_url, main_branch, provider_branch),
+    }
+
+
+@lru_cache(maxsize=256)
+def pending_status_notices(
+    provider: str,
+    pending: bool | None,
+    wip: bool,
+    pending_tags: tuple[str, ...],
     provider_branch: str | None,
-) -> list[dict[str, str]]:
-    """The ``verificationProperties.notices`` list for one verifiable pact."""
-    notices = [
-        {
-            "when": "before_verification",
-            "text": _inclusion_reason(pact, pact_url, main_branch, provider_branch),
-        }
-    ]
-    if pact.pending is None:
-        return notices
-    provider = pact.provider
-    if pact.pending and pact.wip:
+) -> tuple[tuple[str, str], ...]:
+    """The (when, text) notices after the inclusion notice: pending state before and after.
+
+    They depend only on these few values, which most pacts of one answer share, so they are
+    cached rather than worded again for each pact.
+    """
+    if pending is None:
+        return ()
+    if pending and wip:
         reason = (
             f"This pact is in pending state for this version of {provider} because it was "
             "included as a 'work in progress' pact. If this verification fails, it will not "
             f"cause the overall build to fail. {READ_MORE_PENDING}"
         )
-    elif pact.pending:
+    elif pending:
+        verified_by = _pending_for(provider, pending_tags, "a", provider_branch)
         reason = (
             f"This pact is in pending state for this version of {provider} because a successful "
-            f"verification result for {_pending_for(pact, 'a', provider_branch)} has not yet been "
+            f"verification result for {verified_by} has not yet been "
             "published. If this verification fails, it will not cause the overall build to fail. "
             f"{READ_MORE_PENDING}"
         )
@@ -222,31 +233,45 @@ def verification_notices(
             f"This pact has previously been successfully verified by {verified_by}. If this "
             f"verification fails, it will fail the build. {READ_MORE_PENDING}"
         )
-    notices.append({"when": "before_verification", "text": reason})
-    if not pact.pending:
-        return notices
-    who = _pending_for(pact, "any", provider_branch)
-    tags = _with_these_tags(pact, provider_branch)
+    before = ("before_verification", reason)
+    if not pending:
+        return (before,)
+    who = _pending_for(provider, pending_tags, "any", provider_branch)
+    tags = _with_these_tags(pending_tags, provider_branch)
     still_pending = (
         f"This pact is still in pending state for {who} as a successful verification result "
         f"{tags}has not yet been published"
     )
-    notices.extend(
-        [
-            {
-                "when": "after_verification:success_true_published_false",
-                "text": f"This pact is still in pending state for {who} as the successful "
-                f"verification results {tags}have not yet been published.",
-            },
-            {"when": "after_verification:success_false_published_false", "text": still_pending},
-            {
-                "when": "after_verification:success_true_published_true",
-                "text": f"This pact is no longer in pending state for {who}, as a successful "
-                f"verification result {tags}has been published. If a verification for a version "
-                f"of {provider} {tags}fails in the future, it will fail the build. "
-                f"{READ_MORE_PENDING}",
-            },
-            {"when": "after_verification:success_false_published_true", "text": still_pending},
-        ]
+    return (
+        before,
+        (
+            "after_verification:success_true_published_false",
+            f"This pact is still in pending state for {who} as the successful "
+            f"verification results {tags}have not yet been published.",
+        ),
+        ("after_verification:success_false_published_false", still_pending),
+        (
+            "after_verification:success_true_published_true",
+            f"This pact is no longer in pending state for {who}, as a successful "
+            f"verification result {tags}has been published. If a verification for a version "
+            f"of {provider} {tags}fails in the future, it will fail the build. "
+            f"{READ_MORE_PENDING}",
+        ),
+        ("after_verification:success_false_published_true", still_pending),
     )
-    return notices
+
+
+def verification_notices(
+    pact: VerifiablePact,
+    pact_url: str,
+    main_branch: str | None,
+    provider_branch: str | None,
+) -> list[dict[str, str]]:
+    """The ``verificationProperties.notices`` list for one verifiable pact."""
+    status = pending_status_notices(
+        pact.provider, pact.pending, pact.wip, pact.pending_tags, provider_branch
+    )
+    return [
+        inclusion_notice(pact, pact_url, main_branch, provider_branch),
+        *({"when": when, "text": text} for when, text in status),
+    ]

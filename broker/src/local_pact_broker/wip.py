@@ -7,7 +7,7 @@ learns early about a consumer's new expectations without breaking its build.
 from collections.abc import Sequence
 
 from local_pact_broker.models import Publication, Verification
-from local_pact_broker.pending import PendingQuery, is_pending
+from local_pact_broker.pending import PendingQuery, by_pact_sha, is_pending
 
 
 def _latest_by_key(publications: Sequence[Publication], branches: bool) -> dict[str, Publication]:
@@ -47,11 +47,13 @@ def wip_publications(
             if publication.consumer_version.order > head.consumer_version.order:
                 found[identity] = (publication, branches, tags)
             (branches if is_branch else tags).append(key.split("\x00", 1)[1])
+    verifications_by_sha = by_pact_sha(verifications)
     result: list[tuple[Publication, tuple[str, ...], tuple[str, ...]]] = []
     for identity, (publication, branches, tags) in sorted(found.items()):
         if identity in explicitly_selected_shas:
             continue
-        if not is_pending(publication.pact_sha, verifications, query):
+        sha = publication.pact_sha
+        if not is_pending(sha, verifications_by_sha.get(sha, []), query):
             continue
         result.append((publication, tuple(sorted(branches)), tuple(sorted(tags))))
     return result
