@@ -15,18 +15,3 @@ def local_broker(tmp_path: Path) -> Iterator[str]:
     """The base URL of a fresh local broker (own process, own SQLite file)."""
     with running_broker(tmp_path / "broker.sqlite3", tmp_path / "broker.log") as url:
         yield url
-
-
-BROKER_USER = "ci-writer"
-BROKER_PASSWORD = "correct-horse-battery"  # noqa: S105 - a test credential
-
-
-@pytest.fixture
-def protected_broker(tmp_path: Path) -> Iterator[str]:
-    """A fresh local broker that requires basic auth (the official image's variables)."""
-    settings = {
-        "PACT_BROKER_BASIC_AUTH_USERNAME": BROKER_USER,
-        "PACT_BROKER_BASIC_AUTH_PASSWORD": BROKER_PASSWORD,
-    }
-    with running_broker(tmp_path / "broker.sqlite3", tmp_path / "broker.log", settings) as url:
-        yield url

@@ -2,12 +2,27 @@
 
 import json
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from conftest import BROKER_PASSWORD, BROKER_USER
+from broker_process import running_broker
 from release import main
+
+BROKER_USER = "ci-writer"
+BROKER_PASSWORD = "correct-horse-battery"  # noqa: S105 - a test credential
+
+
+@pytest.fixture
+def protected_broker(tmp_path: Path) -> Iterator[str]:
+    """A fresh local broker that requires basic auth (the official image's variables)."""
+    settings = {
+        "PACT_BROKER_BASIC_AUTH_USERNAME": BROKER_USER,
+        "PACT_BROKER_BASIC_AUTH_PASSWORD": BROKER_PASSWORD,
+    }
+    with running_broker(tmp_path / "broker.sqlite3", tmp_path / "broker.log", settings) as url:
+        yield url
 
 
 @pytest.fixture
