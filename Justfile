@@ -78,6 +78,10 @@ serve-provider port="8000": seed-provider
 bench runs="3":
     uv run --quiet python scripts/bench_loop.py --runs {{runs}}
 
+# Seed the local broker (50 consumers x 20, then x 200 versions) and print request latencies
+bench-broker:
+    uv run --quiet python broker/bench.py
+
 # Serve the local Pact Broker in the foreground on 127.0.0.1:${PACT_BROKER_PORT:-9292}
 broker:
     uv run --quiet local-pact-broker

@@ -52,7 +52,6 @@ class VerificationOutcome:
 
     verified: list[str] = field(default_factory=list)
     pending_failures: list[InteractionFailure] = field(default_factory=list)
-    output: str = ""
 
 
 def verify_local_pacts(
@@ -200,7 +199,6 @@ def run_verification(
     with suppress(RuntimeError):
         verifier.verify()
     results: dict[str, Any] = verifier.results
-    output = verifier.output(strip_ansi=True)
     if state_failures:
         first = state_failures[0]
         raise ContractVerificationError(
@@ -215,7 +213,8 @@ def run_verification(
         raise ContractVerificationError(_headline(provider, blocking, results))
     interactions = results.get("interactionResults", [])
     if not results.get("result") or not interactions:
-        errors = "; ".join(str(e) for e in results.get("errors", ())) or output.strip()[-2000:]
+        errors = "; ".join(str(e) for e in results.get("errors", ()))
+        errors = errors or verifier.output(strip_ansi=True).strip()[-2000:]
         reason = errors or "no pact was loaded"
         raise ContractVerificationError(
             f"the verifier verified no interaction of {provider!r}: {reason}"
@@ -223,7 +222,6 @@ def run_verification(
     return VerificationOutcome(
         verified=[f"{r['consumer']}: {r['description']}" for r in interactions],
         pending_failures=[failure for failure in failures if failure.pending],
-        output=output,
     )
 
 
