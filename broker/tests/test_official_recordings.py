@@ -31,7 +31,7 @@ RECORDING_NAMES = sorted(path.stem for path in RECORDINGS.glob("[0-9][0-9]-*.jso
 
 @dataclass(frozen=True)
 class Deviation:
-    """A deliberate difference of our broker (also listed in STATUS.md), and why.
+    """A deliberate difference of our broker (also listed in broker/README.md), and why.
 
     ``request_change`` (old, new) is applied to the recorded request body before sending.
     """

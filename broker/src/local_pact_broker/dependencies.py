@@ -1,12 +1,17 @@
-"""Objects the routes get from the running app.
+"""Objects the routes get from the running app, and ``Annotated`` aliases to ask for them.
 
-They are ``async`` because they only read ``app.state``: FastAPI runs plain ``def``
-dependencies in its thread pool, a thread hop per dependency on every request.
+A route takes ``db: DatabaseDep``, ``bus: EventBusDep`` or ``body: JsonBodyDep`` instead of
+repeating ``Depends(...)`` in a default value. The providers are ``async`` because they only
+read ``app.state``: FastAPI runs plain ``def`` dependencies in its thread pool, a thread hop
+per dependency on every request.
 """
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Depends, Request
 
 from local_pact_broker.events import EventBus
+from local_pact_broker.request_body import json_body
 from local_pact_broker.storage import Database
 
 
@@ -20,3 +25,13 @@ async def events(request: Request) -> EventBus:
     """The app's event bus."""
     bus: EventBus = request.app.state.events
     return bus
+
+
+DatabaseDep = Annotated[Database, Depends(database)]
+"""The app's database."""
+
+EventBusDep = Annotated[EventBus, Depends(events)]
+"""The app's event bus."""
+
+JsonBodyDep = Annotated[object, Depends(json_body)]
+"""The parsed JSON request body (``{}`` when empty); 413, 415 or 400 for bodies refused."""

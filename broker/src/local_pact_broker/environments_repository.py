@@ -120,15 +120,23 @@ def record_release(db: sqlite3.Connection, version_id: int, environment_id: int)
     return row
 
 
+_DEPLOYED_SELECT = (
+    "SELECT d.*, v.number, p.name AS pacticipant_name FROM deployed_versions d"
+    " JOIN versions v ON v.id = d.version_id JOIN pacticipants p ON p.id = v.pacticipant_id"
+)
+
+
+def deployed_version(db: sqlite3.Connection, deployed_id: int) -> sqlite3.Row:
+    """One deployment record, with version number and pacticipant name, by its row id."""
+    row: sqlite3.Row = db.execute(_DEPLOYED_SELECT + " WHERE d.id = ?", (deployed_id,)).fetchone()
+    return row
+
+
 def deployed_versions(
     db: sqlite3.Connection, environment_id: int, currently: bool = True
 ) -> list[sqlite3.Row]:
     """Deployment records of an environment with version number and pacticipant name."""
-    sql = (
-        "SELECT d.*, v.number, p.name AS pacticipant_name FROM deployed_versions d"
-        " JOIN versions v ON v.id = d.version_id JOIN pacticipants p ON p.id = v.pacticipant_id"
-        " WHERE d.environment_id = ?"
-    )
+    sql = _DEPLOYED_SELECT + " WHERE d.environment_id = ?"
     if currently:
         sql += " AND d.undeployed_at IS NULL"
     return db.execute(sql + " ORDER BY d.id", (environment_id,)).fetchall()

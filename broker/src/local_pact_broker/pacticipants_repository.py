@@ -63,6 +63,16 @@ def find_version(db: sqlite3.Connection, pacticipant: str, number: str) -> sqlit
     return row
 
 
+def version_by_id(db: sqlite3.Connection, version_id: int) -> sqlite3.Row:
+    """The version row (with ``pacticipant_name``) with this id; it must exist."""
+    row: sqlite3.Row = db.execute(
+        "SELECT v.*, p.name AS pacticipant_name FROM versions v "
+        "JOIN pacticipants p ON p.id = v.pacticipant_id WHERE v.id = ?",
+        (version_id,),
+    ).fetchone()
+    return row
+
+
 def latest_version(
     db: sqlite3.Connection, pacticipant: str, tag: str | None = None
 ) -> sqlite3.Row | None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from local_pact_broker.models import Publication
 from local_pact_broker.pact_content import pact_sha, with_interaction_ids
-from local_pact_broker.pacticipants_repository import version_model
+from local_pact_broker.pacticipants_repository import version_by_id, version_model
 from local_pact_broker.timestamps import now
 
 _PUBLICATION_SELECT = (
@@ -107,11 +107,7 @@ def publication_models(db: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[
     """Plain-data publications for the rule modules."""
     models: list[Publication] = []
     for row in rows:
-        version = db.execute(
-            "SELECT v.*, p.name AS pacticipant_name FROM versions v JOIN pacticipants p"
-            " ON p.id = v.pacticipant_id WHERE v.id = ?",
-            (row["consumer_version_id"],),
-        ).fetchone()
+        version = version_by_id(db, row["consumer_version_id"])
         models.append(
             Publication(
                 consumer_version=version_model(db, version),

@@ -5,7 +5,7 @@ import sqlite3
 from typing import Any
 
 from local_pact_broker.models import Verification
-from local_pact_broker.pacticipants_repository import version_model
+from local_pact_broker.pacticipants_repository import version_by_id, version_model
 from local_pact_broker.timestamps import now
 
 _SELECT = (
@@ -64,11 +64,7 @@ def verification_models(db: sqlite3.Connection, provider: str) -> list[Verificat
     rows = db.execute(_SELECT + " WHERE pr.name = ? ORDER BY ver.id", (provider,)).fetchall()
     models: list[Verification] = []
     for row in rows:
-        version = db.execute(
-            "SELECT v.*, p.name AS pacticipant_name FROM versions v JOIN pacticipants p"
-            " ON p.id = v.pacticipant_id WHERE v.id = ?",
-            (row["provider_version_id"],),
-        ).fetchone()
+        version = version_by_id(db, row["provider_version_id"])
         models.append(
             Verification(
                 id=row["id"],

@@ -1,14 +1,13 @@
 """HTML pages for people: ``/ui`` (also ``/`` for browsers) and ``/ui/pacts/...``."""
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from local_pact_broker.dependencies import database
+from local_pact_broker.dependencies import DatabaseDep
 from local_pact_broker.html_pages import dashboard_html, not_found_html, pact_html
 from local_pact_broker.storage import Database
 
 router = APIRouter()
-DB = Depends(database)
 PAIR = "/ui/pacts/provider/{provider}/consumer/{consumer}"
 
 
@@ -36,12 +35,12 @@ def _pact_page(db: Database, provider: str, consumer: str, number: str | None) -
 
 
 @router.get(PAIR + "/latest")
-def latest_pact_page(provider: str, consumer: str, db: Database = DB) -> HTMLResponse:
+def latest_pact_page(provider: str, consumer: str, db: DatabaseDep) -> HTMLResponse:
     """The newest pact between the two, readable."""
     return _pact_page(db, provider, consumer, None)
 
 
 @router.get(PAIR + "/version/{number}")
-def pact_page(provider: str, consumer: str, number: str, db: Database = DB) -> HTMLResponse:
+def pact_page(provider: str, consumer: str, number: str, db: DatabaseDep) -> HTMLResponse:
     """The pact a consumer version published, readable."""
     return _pact_page(db, provider, consumer, number)

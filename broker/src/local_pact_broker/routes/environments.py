@@ -3,22 +3,19 @@
 import sqlite3
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from local_pact_broker import environments_repository as environments
 from local_pact_broker import pacticipants_repository as pacticipants
-from local_pact_broker.dependencies import database
+from local_pact_broker.dependencies import DatabaseDep, JsonBodyDep
 from local_pact_broker.errors import not_found, validation_failed
 from local_pact_broker.hal import base_url, hal, link
 from local_pact_broker.representations import embedded_pacticipant, embedded_version
-from local_pact_broker.request_body import json_body, json_object
-from local_pact_broker.storage import Database
+from local_pact_broker.request_body import json_object
 from local_pact_broker.timestamps import display
 
 router = APIRouter()
-BODY = Depends(json_body)
-DB = Depends(database)
 
 
 def environment_body(base: str, env: sqlite3.Row) -> dict[str, Any]:
@@ -68,7 +65,7 @@ def _validate(db: sqlite3.Connection, body: dict[str, Any], current_id: int | No
 
 
 @router.get("/environments")
-def list_environments(request: Request, db: Database = DB) -> JSONResponse:
+def list_environments(request: Request, db: DatabaseDep) -> JSONResponse:
     """Every environment."""
     base = base_url(request)
     with db.reading() as connection:
@@ -85,7 +82,7 @@ def list_environments(request: Request, db: Database = DB) -> JSONResponse:
 
 
 @router.post("/environments")
-def create_environment(request: Request, body: object = BODY, db: Database = DB) -> JSONResponse:
+def create_environment(request: Request, body: JsonBodyDep, db: DatabaseDep) -> JSONResponse:
     """Create an environment (``create-environment``)."""
     data = json_object(body)
     with db.writing() as connection:
@@ -102,7 +99,7 @@ def _environment(db: sqlite3.Connection, uuid: str) -> sqlite3.Row:
 
 
 @router.get("/environments/{uuid}")
-def get_environment(uuid: str, request: Request, db: Database = DB) -> JSONResponse:
+def get_environment(uuid: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """One environment."""
     with db.reading() as connection:
         return hal(environment_body(base_url(request), _environment(connection, uuid)))
@@ -110,7 +107,7 @@ def get_environment(uuid: str, request: Request, db: Database = DB) -> JSONRespo
 
 @router.put("/environments/{uuid}")
 def put_environment(
-    uuid: str, request: Request, body: object = BODY, db: Database = DB
+    uuid: str, request: Request, body: JsonBodyDep, db: DatabaseDep
 ) -> JSONResponse:
     """Create or replace an environment."""
     data = json_object(body)
@@ -128,7 +125,7 @@ def put_environment(
 
 
 @router.delete("/environments/{uuid}")
-def delete_environment(uuid: str, db: Database = DB) -> Response:
+def delete_environment(uuid: str, db: DatabaseDep) -> Response:
     """Delete an environment."""
     with db.writing() as connection:
         environments.delete_environment(connection, _environment(connection, uuid)["id"])
@@ -154,7 +151,7 @@ def _deployed_json(base: str, row: sqlite3.Row) -> dict[str, Any]:
 
 
 @router.get("/environments/{uuid}/deployed-versions/currently-deployed")
-def currently_deployed(uuid: str, request: Request, db: Database = DB) -> JSONResponse:
+def currently_deployed(uuid: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """Versions currently deployed to an environment."""
     base = base_url(request)
     with db.reading() as connection:
@@ -175,7 +172,7 @@ def currently_deployed(uuid: str, request: Request, db: Database = DB) -> JSONRe
 
 
 @router.get("/environments/{uuid}/released-versions/currently-supported")
-def currently_supported(uuid: str, request: Request, db: Database = DB) -> JSONResponse:
+def currently_supported(uuid: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """Versions released and still supported in an environment."""
     base = base_url(request)
     with db.reading() as connection:
@@ -221,8 +218,8 @@ def record_deployment(
     number: str,
     uuid: str,
     request: Request,
-    body: object = BODY,
-    db: Database = DB,
+    body: JsonBodyDep,
+    db: DatabaseDep,
 ) -> JSONResponse:
     """Record that a version is now deployed to an environment (``record-deployment``)."""
     data = json_object(body)
@@ -234,12 +231,7 @@ def record_deployment(
         row = environments.record_deployment(
             connection, version, env["id"], instance if isinstance(instance, str) else None
         )
-        deployed = connection.execute(
-            "SELECT d.*, v.number, p.name AS pacticipant_name FROM deployed_versions d"
-            " JOIN versions v ON v.id = d.version_id JOIN pacticipants p ON p.id = v.pacticipant_id"
-            " WHERE d.id = ?",
-            (row["id"],),
-        ).fetchone()
+        deployed = environments.deployed_version(connection, row["id"])
     response = _deployed_json(base, deployed)
     response["_embedded"]["environment"] = environment_body(base, env)
     return hal(response, 201)
@@ -247,7 +239,7 @@ def record_deployment(
 
 @router.patch("/deployed-versions/{uuid}")
 def update_deployed_version(
-    uuid: str, request: Request, body: object = BODY, db: Database = DB
+    uuid: str, request: Request, body: JsonBodyDep, db: DatabaseDep
 ) -> JSONResponse:
     """``{"currentlyDeployed": false}`` records an undeployment (``record-undeployment``)."""
     data = json_object(body)
@@ -259,19 +251,12 @@ def update_deployed_version(
             raise not_found()
         if data.get("currentlyDeployed") is False:
             environments.record_undeployment(connection, row["version_id"], row["environment_id"])
-        deployed = connection.execute(
-            "SELECT d.*, v.number, p.name AS pacticipant_name FROM deployed_versions d"
-            " JOIN versions v ON v.id = d.version_id JOIN pacticipants p ON p.id = v.pacticipant_id"
-            " WHERE d.uuid = ?",
-            (uuid,),
-        ).fetchone()
+        deployed = environments.deployed_version(connection, row["id"])
     return hal(_deployed_json(base_url(request), deployed))
 
 
 @router.get("/environments/{uuid}/deployed-versions/currently-deployed/pacticipant/{name}")
-def currently_deployed_for(
-    uuid: str, name: str, request: Request, db: Database = DB
-) -> JSONResponse:
+def currently_deployed_for(uuid: str, name: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """Currently deployed versions of one pacticipant (used by ``record-undeployment``)."""
     base = base_url(request)
     with db.reading() as connection:
@@ -292,8 +277,8 @@ def record_release(
     number: str,
     uuid: str,
     request: Request,
-    _body: object = BODY,
-    db: Database = DB,
+    _body: JsonBodyDep,
+    db: DatabaseDep,
 ) -> JSONResponse:
     """Record that a version is released to an environment (``record-release``)."""
     base = base_url(request)

@@ -3,18 +3,18 @@
 from functools import lru_cache
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from local_pact_broker import models_repository as models
 from local_pact_broker import pacticipants_repository as pacticipants
-from local_pact_broker.dependencies import database
+from local_pact_broker.dependencies import DatabaseDep, JsonBodyDep
 from local_pact_broker.errors import validation_failed
 from local_pact_broker.hal import base_url, compact_json, hal_text
 from local_pact_broker.pact_metadata import encode_metadata
 from local_pact_broker.pending import PendingQuery
 from local_pact_broker.representations import pact_version_url
-from local_pact_broker.request_body import json_body, json_object
+from local_pact_broker.request_body import json_object
 from local_pact_broker.selectors import SelectorError, default_selectors, parse_selectors
 from local_pact_broker.storage import Database
 from local_pact_broker.verifiable_pacts import (
@@ -162,7 +162,7 @@ def _pact_json(pact: VerifiablePact, notices_json: str, href: str, name: str) ->
 def pacts_for_verification_get(
     provider: str,
     request: Request,
-    db: Database = Depends(database),  # noqa: B008
+    db: DatabaseDep,
 ) -> Response:
     """The beta GET form: query parameters instead of a body, with a deprecation notice."""
     params = request.query_params
@@ -183,8 +183,8 @@ def pacts_for_verification_get(
 def pacts_for_verification_post(
     provider: str,
     request: Request,
-    body: Any = Depends(json_body),  # noqa: ANN401, B008
-    db: Database = Depends(database),  # noqa: B008
+    body: JsonBodyDep,
+    db: DatabaseDep,
 ) -> Response:
     """Pacts picked by the consumer version selectors, with pending and WIP status."""
     return _answer(request, db, provider, json_object(body), beta=False)

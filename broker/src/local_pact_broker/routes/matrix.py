@@ -3,14 +3,14 @@
 import sqlite3
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from local_pact_broker import environments_repository as environments
 from local_pact_broker import models_repository as models
 from local_pact_broker import pacticipants_repository as pacticipants
 from local_pact_broker.can_i_deploy import MatrixRow, Mode, Side, Verdict, decide
-from local_pact_broker.dependencies import database
+from local_pact_broker.dependencies import DatabaseDep
 from local_pact_broker.errors import validation_failed
 from local_pact_broker.hal import base_url, hal, link
 from local_pact_broker.models import PacticipantVersion
@@ -221,7 +221,7 @@ def _evaluate(
 
 
 @router.get("/matrix")
-def matrix(request: Request, db: Database = Depends(database)) -> JSONResponse:  # noqa: B008
+def matrix(request: Request, db: DatabaseDep) -> JSONResponse:
     """The matrix for the ``q[]`` selectors, with a can-i-deploy summary."""
     params = request.query_params
     return _evaluate(
@@ -235,7 +235,7 @@ def matrix(request: Request, db: Database = Depends(database)) -> JSONResponse: 
 
 
 @router.get("/can-i-deploy")
-def can_i_deploy(request: Request, db: Database = Depends(database)) -> JSONResponse:  # noqa: B008
+def can_i_deploy(request: Request, db: DatabaseDep) -> JSONResponse:
     """Whether this pacticipant version can be deployed to the environment (or tag)."""
     params = request.query_params
     selector = {"pacticipant": params.get("pacticipant", "")}

@@ -3,12 +3,12 @@
 import sqlite3
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from local_pact_broker import environments_repository as environments
 from local_pact_broker import pacticipants_repository as pacticipants
-from local_pact_broker.dependencies import database
+from local_pact_broker.dependencies import DatabaseDep, JsonBodyDep
 from local_pact_broker.errors import not_found, validation_failed
 from local_pact_broker.hal import base_url, hal, link, segment
 from local_pact_broker.representations import (
@@ -17,13 +17,11 @@ from local_pact_broker.representations import (
     version_body,
     version_url,
 )
-from local_pact_broker.request_body import json_body, json_object
+from local_pact_broker.request_body import json_object
 from local_pact_broker.storage import Database
 from local_pact_broker.timestamps import display, display_date
 
 router = APIRouter()
-BODY = Depends(json_body)
-DB = Depends(database)
 
 
 def _missing_pacticipant(name: str) -> Exception:
@@ -64,7 +62,7 @@ def _version_response(
 
 
 @router.get("/pacticipants")
-def list_pacticipants(request: Request, db: Database = DB) -> JSONResponse:
+def list_pacticipants(request: Request, db: DatabaseDep) -> JSONResponse:
     """Every pacticipant."""
     base = base_url(request)
     with db.reading() as connection:
@@ -105,7 +103,7 @@ def _save_pacticipant(
 
 
 @router.post("/pacticipants")
-def create_pacticipant(request: Request, body: object = BODY, db: Database = DB) -> JSONResponse:
+def create_pacticipant(request: Request, body: JsonBodyDep, db: DatabaseDep) -> JSONResponse:
     """Create (or update) a pacticipant named in the body."""
     data = json_object(body)
     name = data.get("name")
@@ -116,14 +114,14 @@ def create_pacticipant(request: Request, body: object = BODY, db: Database = DB)
 
 @router.api_route("/pacticipants/{name}", methods=["PUT", "PATCH"])
 def update_pacticipant(
-    name: str, request: Request, body: object = BODY, db: Database = DB
+    name: str, request: Request, body: JsonBodyDep, db: DatabaseDep
 ) -> JSONResponse:
     """Create or update a pacticipant by name (``create-or-update-pacticipant``)."""
     return _save_pacticipant(request, db, name, json_object(body), 201)
 
 
 @router.get("/pacticipants/{name}")
-def get_pacticipant(name: str, request: Request, db: Database = DB) -> JSONResponse:
+def get_pacticipant(name: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """One pacticipant."""
     with db.reading() as connection:
         row = pacticipants.find_pacticipant(connection, name)
@@ -133,7 +131,7 @@ def get_pacticipant(name: str, request: Request, db: Database = DB) -> JSONRespo
 
 
 @router.get("/pacticipants/{name}/versions")
-def list_versions(name: str, request: Request, db: Database = DB) -> JSONResponse:
+def list_versions(name: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """Every version of a pacticipant, newest first."""
     base = base_url(request)
     with db.reading() as connection:
@@ -156,7 +154,7 @@ def list_versions(name: str, request: Request, db: Database = DB) -> JSONRespons
 
 
 @router.get("/pacticipants/{name}/latest-version")
-def get_latest_version(name: str, request: Request, db: Database = DB) -> JSONResponse:
+def get_latest_version(name: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """The newest version of a pacticipant (``describe-version``)."""
     with db.reading() as connection:
         return _version_response(request, connection, pacticipants.latest_version(connection, name))
@@ -164,7 +162,7 @@ def get_latest_version(name: str, request: Request, db: Database = DB) -> JSONRe
 
 @router.get("/pacticipants/{name}/latest-version/{tag}")
 def get_latest_tagged_version(
-    name: str, tag: str, request: Request, db: Database = DB
+    name: str, tag: str, request: Request, db: DatabaseDep
 ) -> JSONResponse:
     """The newest version of a pacticipant with a tag."""
     with db.reading() as connection:
@@ -174,7 +172,7 @@ def get_latest_tagged_version(
 
 
 @router.get("/pacticipants/{name}/versions/{number}")
-def get_version(name: str, number: str, request: Request, db: Database = DB) -> JSONResponse:
+def get_version(name: str, number: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """One version, with the links to record deployments and releases."""
     with db.reading() as connection:
         return _version_response(
@@ -184,7 +182,7 @@ def get_version(name: str, number: str, request: Request, db: Database = DB) -> 
 
 @router.api_route("/pacticipants/{name}/versions/{number}", methods=["PUT", "PATCH"])
 def put_version(
-    name: str, number: str, request: Request, body: object = BODY, db: Database = DB
+    name: str, number: str, request: Request, body: JsonBodyDep, db: DatabaseDep
 ) -> JSONResponse:
     """Create or update a version (``create-or-update-version``)."""
     data = json_object(body)
@@ -207,8 +205,8 @@ def put_branch_version(
     branch: str,
     number: str,
     request: Request,
-    _body: object = BODY,
-    db: Database = DB,
+    _body: JsonBodyDep,
+    db: DatabaseDep,
 ) -> JSONResponse:
     """Put a version on a branch, creating pacticipant, version and branch as needed."""
     base = base_url(request)
@@ -236,9 +234,7 @@ def put_branch_version(
 
 
 @router.get("/pacticipants/{name}/branches/{branch}/versions")
-def list_branch_versions(
-    name: str, branch: str, request: Request, db: Database = DB
-) -> JSONResponse:
+def list_branch_versions(name: str, branch: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """Versions of a pacticipant on a branch, newest first."""
     base = base_url(request)
     with db.reading() as connection:
@@ -279,8 +275,8 @@ def put_tag(
     number: str,
     tag: str,
     request: Request,
-    _body: object = BODY,
-    db: Database = DB,
+    _body: JsonBodyDep,
+    db: DatabaseDep,
 ) -> JSONResponse:
     """Tag a version, creating pacticipant and version as needed (201 new, 200 existing)."""
     base = base_url(request)
@@ -301,7 +297,7 @@ def put_tag(
 
 
 @router.get("/pacticipants/{name}/versions/{number}/tags/{tag}")
-def get_tag(name: str, number: str, tag: str, request: Request, db: Database = DB) -> JSONResponse:
+def get_tag(name: str, number: str, tag: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """One tag of a version."""
     with db.reading() as connection:
         version = pacticipants.find_version(connection, name, number)
@@ -312,7 +308,7 @@ def get_tag(name: str, number: str, tag: str, request: Request, db: Database = D
 
 
 @router.delete("/pacticipants/{name}/versions/{number}/tags/{tag}")
-def delete_tag(name: str, number: str, tag: str, db: Database = DB) -> Response:
+def delete_tag(name: str, number: str, tag: str, db: DatabaseDep) -> Response:
     """Remove a tag from a version."""
     with db.writing() as connection:
         version = pacticipants.find_version(connection, name, number)

@@ -2,11 +2,11 @@
 
 import sqlite3
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from local_pact_broker import pacts_repository as pacts
-from local_pact_broker.dependencies import database
+from local_pact_broker.dependencies import DatabaseDep
 from local_pact_broker.errors import not_found
 from local_pact_broker.hal import base_url, curies, hal, link
 from local_pact_broker.pact_metadata import encode_metadata
@@ -24,21 +24,24 @@ router = APIRouter()
 PAIR = "/pacts/provider/{provider}/consumer/{consumer}"
 
 
+def _results_url(permalink: str, metadata: str | None) -> str:
+    """Where verification results for this pact content go, through the metadata if any."""
+    if metadata:
+        return f"{permalink}/metadata/{metadata}/verification-results"
+    return f"{permalink}/verification-results"
+
+
 def _answer(request: Request, row: sqlite3.Row | None, with_metadata: bool) -> JSONResponse:
     if row is None:
         raise not_found()
     base = base_url(request)
     permalink = pact_version_url(base, row["provider_name"], row["consumer_name"], row["sha"])
-    if with_metadata:
-        metadata = encode_metadata([("cv", str(row["consumer_version_id"]))])
-        results_url = f"{permalink}/metadata/{metadata}/verification-results"
-    else:
-        results_url = f"{permalink}/verification-results"
-    return hal(pact_body(base, row, results_url))
+    metadata = encode_metadata([("cv", str(row["consumer_version_id"]))]) if with_metadata else None
+    return hal(pact_body(base, row, _results_url(permalink, metadata)))
 
 
 @router.get("/pacts/latest")
-def latest_pacts(request: Request, db: Database = Depends(database)) -> JSONResponse:  # noqa: B008
+def latest_pacts(request: Request, db: DatabaseDep) -> JSONResponse:
     """The newest pact of every consumer-provider pair (``list-latest-pact-versions``)."""
     base = base_url(request)
     with db.reading() as connection:
@@ -91,7 +94,7 @@ def latest_pacts(request: Request, db: Database = Depends(database)) -> JSONResp
 def latest_provider_pacts(
     provider: str,
     request: Request,
-    db: Database = Depends(database),  # noqa: B008
+    db: DatabaseDep,
 ) -> JSONResponse:
     """The newest pact from each consumer of a provider."""
     base = base_url(request)
@@ -121,7 +124,7 @@ def latest_pact(
     provider: str,
     consumer: str,
     request: Request,
-    db: Database = Depends(database),  # noqa: B008
+    db: DatabaseDep,
 ) -> JSONResponse:
     """The pact of the newest consumer version."""
     with db.reading() as connection:
@@ -134,7 +137,7 @@ def latest_untagged_pact(
     provider: str,
     consumer: str,
     request: Request,
-    db: Database = Depends(database),  # noqa: B008
+    db: DatabaseDep,
 ) -> JSONResponse:
     """The pact of the newest consumer version without tags."""
     with db.reading() as connection:
@@ -148,7 +151,7 @@ def latest_tagged_pact(
     consumer: str,
     tag: str,
     request: Request,
-    db: Database = Depends(database),  # noqa: B008
+    db: DatabaseDep,
 ) -> JSONResponse:
     """The pact of the newest consumer version with a tag."""
     with db.reading() as connection:
@@ -162,7 +165,7 @@ def latest_branch_pact(
     consumer: str,
     branch: str,
     request: Request,
-    db: Database = Depends(database),  # noqa: B008
+    db: DatabaseDep,
 ) -> JSONResponse:
     """The pact of the newest consumer version on a branch."""
     with db.reading() as connection:
@@ -176,7 +179,7 @@ def pact_by_version(
     consumer: str,
     number: str,
     request: Request,
-    db: Database = Depends(database),  # noqa: B008
+    db: DatabaseDep,
 ) -> JSONResponse:
     """The pact a consumer version published."""
     with db.reading() as connection:
@@ -192,12 +195,7 @@ def _by_sha(
     if not rows:
         raise not_found()
     base = base_url(request)
-    permalink = pact_version_url(base, provider, consumer, sha)
-    results_url = (
-        f"{permalink}/metadata/{metadata}/verification-results"
-        if metadata
-        else f"{permalink}/verification-results"
-    )
+    results_url = _results_url(pact_version_url(base, provider, consumer, sha), metadata)
     numbers = [r["consumer_version_number"] for r in rows]
     return hal(pact_body(base, rows[0], results_url, consumer_versions=numbers))
 
@@ -208,7 +206,7 @@ def pact_by_sha(
     consumer: str,
     sha: str,
     request: Request,
-    db: Database = Depends(database),  # noqa: B008
+    db: DatabaseDep,
 ) -> JSONResponse:
     """A pact content by its permalink."""
     return _by_sha(request, db, provider, consumer, sha, None)
@@ -221,7 +219,7 @@ def pact_by_sha_with_metadata(
     sha: str,
     metadata: str,
     request: Request,
-    db: Database = Depends(database),  # noqa: B008
+    db: DatabaseDep,
 ) -> JSONResponse:
     """A pact content as linked from ``for-verification``; results go back with the metadata."""
     return _by_sha(request, db, provider, consumer, sha, metadata)

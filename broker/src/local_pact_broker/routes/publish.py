@@ -1,14 +1,11 @@
 """Publishing pacts: ``POST /contracts/publish`` and the legacy ``PUT`` of a single pact."""
 
-from typing import Any
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from local_pact_broker import pacts_repository as pacts
-from local_pact_broker.dependencies import database, events
+from local_pact_broker.dependencies import DatabaseDep, EventBusDep, JsonBodyDep
 from local_pact_broker.errors import validation_failed
-from local_pact_broker.events import EventBus
 from local_pact_broker.hal import base_url, hal, link
 from local_pact_broker.pact_content import InvalidPactError, pacticipant_name, validate_pact
 from local_pact_broker.publishing import (
@@ -27,8 +24,7 @@ from local_pact_broker.representations import (
     pacticipant_url,
     version_url,
 )
-from local_pact_broker.request_body import json_body, json_object
-from local_pact_broker.storage import Database
+from local_pact_broker.request_body import json_object
 
 router = APIRouter()
 
@@ -36,9 +32,9 @@ router = APIRouter()
 @router.post("/contracts/publish")
 def publish(
     request: Request,
-    body: Any = Depends(json_body),  # noqa: ANN401, B008
-    db: Database = Depends(database),  # noqa: B008
-    bus: EventBus = Depends(events),  # noqa: B008
+    body: JsonBodyDep,
+    db: DatabaseDep,
+    bus: EventBusDep,
 ) -> JSONResponse:
     """Publish every pact of one consumer version, with its branch and tags, atomically."""
     publish_request = parse_publish_request(json_object(body))
@@ -84,9 +80,9 @@ def put_pact(
     consumer: str,
     number: str,
     request: Request,
-    body: Any = Depends(json_body),  # noqa: ANN401, B008
-    db: Database = Depends(database),  # noqa: B008
-    bus: EventBus = Depends(events),  # noqa: B008
+    body: JsonBodyDep,
+    db: DatabaseDep,
+    bus: EventBusDep,
 ) -> JSONResponse:
     """Legacy single-pact publication; names in the URL must match those in the pact."""
     try:

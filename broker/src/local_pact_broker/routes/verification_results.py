@@ -3,20 +3,20 @@
 import json
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from local_pact_broker import events as event_names
 from local_pact_broker import pacticipants_repository as pacticipants
 from local_pact_broker import pacts_repository as pacts
 from local_pact_broker import verifications_repository as verifications
-from local_pact_broker.dependencies import database, events
+from local_pact_broker.dependencies import DatabaseDep, EventBusDep, JsonBodyDep
 from local_pact_broker.errors import not_found, validation_failed
 from local_pact_broker.events import Event, EventBus
 from local_pact_broker.hal import base_url, hal, link
 from local_pact_broker.pact_metadata import encode_metadata
 from local_pact_broker.representations import pact_title, pact_version_url
-from local_pact_broker.request_body import json_body, json_object
+from local_pact_broker.request_body import json_object
 from local_pact_broker.storage import Database
 from local_pact_broker.timestamps import display
 
@@ -44,7 +44,7 @@ def _publish(
     provider: str,
     consumer: str,
     sha: str,
-    body: Any,  # noqa: ANN401
+    body: object,
 ) -> JSONResponse:
     data = json_object(body)
     _validate(data)
@@ -117,9 +117,9 @@ def publish_results(
     consumer: str,
     sha: str,
     request: Request,
-    body: Any = Depends(json_body),  # noqa: ANN401, B008
-    db: Database = Depends(database),  # noqa: B008
-    bus: EventBus = Depends(events),  # noqa: B008
+    body: JsonBodyDep,
+    db: DatabaseDep,
+    bus: EventBusDep,
 ) -> JSONResponse:
     """Store the result of verifying a pact content."""
     return _publish(request, db, bus, provider, consumer, sha, body)
@@ -132,9 +132,9 @@ def publish_results_with_metadata(
     sha: str,
     metadata: str,
     request: Request,
-    body: Any = Depends(json_body),  # noqa: ANN401, B008
-    db: Database = Depends(database),  # noqa: B008
-    bus: EventBus = Depends(events),  # noqa: B008
+    body: JsonBodyDep,
+    db: DatabaseDep,
+    bus: EventBusDep,
 ) -> JSONResponse:
     """Store the result of verifying a pact fetched through ``for-verification``."""
     return _publish(request, db, bus, provider, consumer, sha, body)
@@ -147,7 +147,7 @@ def get_result(
     sha: str,
     verification_id: int,
     request: Request,
-    db: Database = Depends(database),  # noqa: B008
+    db: DatabaseDep,
 ) -> JSONResponse:
     """One stored verification result, with its per-interaction test results."""
     with db.reading() as connection:

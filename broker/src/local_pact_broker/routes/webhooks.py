@@ -6,17 +6,17 @@ import sqlite3
 import time
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from local_pact_broker import events as event_names
 from local_pact_broker import pacticipants_repository as pacticipants
 from local_pact_broker import pacts_repository as pacts
 from local_pact_broker import webhooks_repository as webhooks
-from local_pact_broker.dependencies import database
+from local_pact_broker.dependencies import DatabaseDep, JsonBodyDep
 from local_pact_broker.errors import not_found, validation_failed
 from local_pact_broker.hal import base_url, hal, link, segment
-from local_pact_broker.request_body import json_body, json_object
+from local_pact_broker.request_body import json_object
 from local_pact_broker.settings import Settings
 from local_pact_broker.storage import Database
 from local_pact_broker.timestamps import display
@@ -207,7 +207,7 @@ def validate_webhook(
 def _create(
     request: Request,
     db: Database,
-    body: Any,  # noqa: ANN401
+    body: object,
     consumer: str | None = None,
     provider: str | None = None,
 ) -> JSONResponse:
@@ -249,7 +249,7 @@ def _list(request: Request, rows: list[sqlite3.Row], self_title: str = "Webhooks
 
 
 @router.get("/webhooks")
-def list_webhooks(request: Request, db: Database = Depends(database)) -> JSONResponse:  # noqa: B008
+def list_webhooks(request: Request, db: DatabaseDep) -> JSONResponse:
     """Every webhook."""
     with db.reading() as connection:
         return _list(request, webhooks.all_webhooks(connection))
@@ -258,8 +258,8 @@ def list_webhooks(request: Request, db: Database = Depends(database)) -> JSONRes
 @router.post("/webhooks")
 def create_webhook(
     request: Request,
-    body: Any = Depends(json_body),  # noqa: ANN401, B008
-    db: Database = Depends(database),  # noqa: B008
+    body: JsonBodyDep,
+    db: DatabaseDep,
 ) -> JSONResponse:
     """Create a webhook; consumer and provider (both optional) come from the body."""
     return _create(request, db, body)
@@ -270,7 +270,7 @@ def list_pact_webhooks(
     provider: str,
     consumer: str,
     request: Request,
-    db: Database = Depends(database),  # noqa: B008
+    db: DatabaseDep,
 ) -> JSONResponse:
     """Webhooks for exactly this consumer and provider."""
     with db.reading() as connection:
@@ -283,8 +283,8 @@ def create_pact_webhook(
     provider: str,
     consumer: str,
     request: Request,
-    body: Any = Depends(json_body),  # noqa: ANN401, B008
-    db: Database = Depends(database),  # noqa: B008
+    body: JsonBodyDep,
+    db: DatabaseDep,
 ) -> JSONResponse:
     """Create a webhook for one consumer/provider pair (``pact broker create-webhook``)."""
     return _create(request, db, body, consumer, provider)
@@ -294,8 +294,8 @@ def create_pact_webhook(
 def create_provider_webhook(
     provider: str,
     request: Request,
-    body: Any = Depends(json_body),  # noqa: ANN401, B008
-    db: Database = Depends(database),  # noqa: B008
+    body: JsonBodyDep,
+    db: DatabaseDep,
 ) -> JSONResponse:
     """Create a webhook for every consumer of a provider."""
     return _create(request, db, body, provider=provider)
@@ -305,8 +305,8 @@ def create_provider_webhook(
 def create_consumer_webhook(
     consumer: str,
     request: Request,
-    body: Any = Depends(json_body),  # noqa: ANN401, B008
-    db: Database = Depends(database),  # noqa: B008
+    body: JsonBodyDep,
+    db: DatabaseDep,
 ) -> JSONResponse:
     """Create a webhook for every provider of a consumer."""
     return _create(request, db, body, consumer=consumer)
@@ -316,7 +316,7 @@ def create_consumer_webhook(
 def get_webhook(
     webhook_uuid: str,
     request: Request,
-    db: Database = Depends(database),  # noqa: B008
+    db: DatabaseDep,
 ) -> JSONResponse:
     """One webhook, with Authorization-like headers and the password redacted."""
     with db.reading() as connection:
@@ -330,8 +330,8 @@ def get_webhook(
 def put_webhook(
     webhook_uuid: str,
     request: Request,
-    body: Any = Depends(json_body),  # noqa: ANN401, B008
-    db: Database = Depends(database),  # noqa: B008
+    body: JsonBodyDep,
+    db: DatabaseDep,
 ) -> JSONResponse:
     """Replace a webhook, or create it under a client-chosen uuid (201)."""
     if not _UUID.match(webhook_uuid):
@@ -349,7 +349,7 @@ def put_webhook(
 @router.delete("/webhooks/{webhook_uuid}")
 def delete_webhook(
     webhook_uuid: str,
-    db: Database = Depends(database),  # noqa: B008
+    db: DatabaseDep,
 ) -> Response:
     """Delete a webhook; its queued deliveries are abandoned."""
     with db.writing() as connection:
@@ -386,7 +386,7 @@ def _latest_matching_context(
 def execute_webhook(
     webhook_uuid: str,
     request: Request,
-    db: Database = Depends(database),  # noqa: B008
+    db: DatabaseDep,
 ) -> JSONResponse:
     """Send the webhook now, once, with the latest matching pact; 200 on success, else 500."""
     base = base_url(request)
@@ -475,7 +475,7 @@ def pact_webhooks_status(
     provider: str,
     consumer: str,
     request: Request,
-    db: Database = Depends(database),  # noqa: B008
+    db: DatabaseDep,
 ) -> JSONResponse:
     """Deliveries for a consumer/provider pair: summary, attempts and links to their logs."""
     base = base_url(request)
@@ -501,7 +501,7 @@ def pact_webhooks_status(
 def webhook_deliveries(
     webhook_uuid: str,
     request: Request,
-    db: Database = Depends(database),  # noqa: B008
+    db: DatabaseDep,
 ) -> JSONResponse:
     """Deliveries of one webhook (a local addition, shaped like the pact webhooks status)."""
     base = base_url(request)
@@ -517,7 +517,7 @@ def webhook_deliveries(
 def delivery_logs(
     webhook_uuid: str,
     trigger_uuid: str,
-    db: Database = Depends(database),  # noqa: B008
+    db: DatabaseDep,
 ) -> PlainTextResponse:
     """Every attempt's log of one delivery, oldest first, secrets already redacted."""
     with db.reading() as connection:
