@@ -24,7 +24,22 @@ demo: sync
     @uv run --quiet python scripts/demo.py
 
 # Everything CI checks: lint, drift, pacts, pacts vs spec, verification, all tests, the demo
-ci: sync lint check-drift pact check-pacts-against-spec verify test demo
+ci: sync browser lint check-drift pact check-pacts-against-spec verify test demo
+
+# Debian's headless Chromium for the broker dashboard's page test (installed if missing, as root)
+browser:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if [ -n "${CHROMIUM:-}" ] || command -v chromium >/dev/null 2>&1; then exit 0; fi
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing Debian's chromium for the broker's page test ..."
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+        echo "error: the broker's page test needs Chromium: run 'sudo apt-get install chromium'" \
+            "(Debian/Ubuntu) or set CHROMIUM to a Chromium binary" >&2
+        exit 1
+    fi
 
 # ruff (lint + format) and mypy --strict on the code we write
 lint:
