@@ -2,14 +2,13 @@
 
 import json
 import logging
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from broker_fixture_provider import fixture_provider
 from broker_live_server import BrokerServer, start_broker
 from broker_pact_cli import pact_broker
 from local_pact_broker.cli import main
@@ -121,35 +120,16 @@ def test_refusals_never_leak_credentials(
         assert secret not in captured
 
 
-class _ThingHandler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        body = json.dumps({"id": 1}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
-
 def test_verifier_with_basic_auth(broker: BrokerServer) -> None:
     assert publish(broker, "--broker-token", WRITE_TOKEN) == 0
-    provider = ThreadingHTTPServer(("127.0.0.1", 0), _ThingHandler)
-    thread = threading.Thread(target=provider.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with fixture_provider() as provider_url:
         verifier = (
             Verifier("Bar", host="127.0.0.1")
-            .add_transport(url=f"http://127.0.0.1:{provider.server_address[1]}")
+            .add_transport(url=provider_url)
             .broker_source(broker.url, username="writer", password=WRITE_PASSWORD, use_env=False)
             .set_publish_options(version="b-1", branch="main")
         )
         verifier.verify()
-    finally:
-        provider.shutdown()
-        provider.server_close()
     status, _, body = status_and_body(
         broker.url + "/pacticipants/Bar/versions/b-1", f"Bearer {READ_TOKEN}"
     )

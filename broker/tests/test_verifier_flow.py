@@ -1,31 +1,16 @@
 """pact-python's Rust verifier pulls pacts from the local broker and publishes results."""
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from broker_fixture_provider import fixture_provider
 from broker_live_server import BrokerServer
 from broker_pact_cli import pact_broker
 from pact import Verifier
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-class _ThingHandler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        body = json.dumps({"id": 1}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
 
 
 def _no_state_needed(state: str, action: str, parameters: dict[str, Any] | None = None) -> None:
@@ -34,12 +19,8 @@ def _no_state_needed(state: str, action: str, parameters: dict[str, Any] | None 
 
 @pytest.fixture
 def provider_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _ThingHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with fixture_provider() as url:
+        yield url
 
 
 def test_verify_from_broker_then_can_i_deploy(broker: BrokerServer, provider_url: str) -> None:
