@@ -10,6 +10,7 @@ export UV_PYTHON_DOWNLOADS := "never"
 export UV_COMPILE_BYTECODE := "1"
 
 pytest := "uv run --quiet pytest -q -p no:cacheprovider"
+cf := "uv run --quiet contract-first"
 
 # List the recipes
 default:
@@ -41,45 +42,41 @@ browser:
         exit 1
     fi
 
-# ruff (lint + format) and mypy --strict on the code we write
+# ruff (lint + format) and one mypy --strict run over the code we write (not the generated client)
 lint:
     uv run --quiet ruff check .
     uv run --quiet ruff format --check .
-    uv run --quiet mypy provider/src consumer/src
-    MYPYPATH=scripts:provider/tests uv run --quiet mypy scripts
-    MYPYPATH=provider/tests:scripts uv run --quiet mypy provider/tests
-    MYPYPATH=consumer/tests uv run --quiet mypy consumer/tests
-    MYPYPATH=broker/tests uv run --quiet mypy broker/src broker/tests
+    uv run --quiet mypy
     uv run --quiet check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 # Export the provider's OpenAPI document to openapi/openapi.json
-export-openapi:
-    uv run --quiet python scripts/export_openapi.py
+export-openapi *args:
+    {{cf}} export-openapi {{args}}
 
 # Re-export the spec and regenerate generated_client/ from it
-regen-client: export-openapi
-    uv run --quiet python scripts/generate_client.py
+regen-client *args:
+    {{cf}} regen-client {{args}}
 
 # Fail with a diff when openapi/openapi.json or generated_client/ is stale
-check-drift:
-    uv run --quiet python scripts/check_drift.py
+check-drift *args:
+    {{cf}} check-drift {{args}}
 
 # Consumer Pact tests: run UserDirectory against the Pact mock server, write pacts/
 pact:
     {{pytest}} consumer/tests/pact
 
-# Provider verification against the real app: pacts/ or, with PACT_BROKER_BASE_URL, the broker's
-verify:
-    {{pytest}} provider/tests/test_verify_pacts.py
+# Replay the pacts against the real provider: PACT_URL, else the broker, else pacts/ (e.g. --verbose)
+verify *args:
+    {{cf}} verify {{args}}
 
 # Verify exactly one pact by URL (what a webhook-triggered build runs)
-verify-pact-url url:
-    PACT_URL={{quote(url)}} {{pytest}} provider/tests/test_verify_pacts.py
+verify-pact-url url *args:
+    PACT_URL={{quote(url)}} {{cf}} verify {{args}}
 
 # All other tests, on every core (pytest-xdist); needs pacts/ from `just pact`
-test:
-    {{pytest}} -n auto consumer/tests provider/tests scripts/tests broker/tests \
-        --ignore=consumer/tests/pact --ignore=provider/tests/test_verify_pacts.py
+test *args:
+    {{pytest}} -n auto --dist worksteal toolkit/tests consumer/tests provider/tests broker/tests \
+        --ignore=consumer/tests/pact {{args}}
 
 # Seed the demo users into the provider's database ($USER_SERVICE_DATABASE_PATH)
 seed-provider:
@@ -103,36 +100,37 @@ broker:
 
 # Start the local Pact Broker in the background (health-checked; pid and log in .broker/)
 broker-up:
-    @uv run --quiet python scripts/broker_process.py up
+    @uv run --quiet local-pact-broker up
 
 # Stop the background local Pact Broker
 broker-down:
-    @uv run --quiet python scripts/broker_process.py down
+    @uv run --quiet local-pact-broker down
 
 # Publish pacts/ to PACT_BROKER_BASE_URL as the git commit on the git branch
-publish:
-    @uv run --quiet python scripts/release.py publish
+publish *args:
+    @{{cf}} publish {{args}}
 
 # Ask the broker whether this commit of PACTICIPANT may be deployed to ENV
-can-i-deploy pacticipant env:
-    @uv run --quiet python scripts/release.py can-i-deploy {{quote(pacticipant)}} {{quote(env)}}
+can-i-deploy pacticipant env *args:
+    @{{cf}} can-i-deploy {{quote(pacticipant)}} {{quote(env)}} {{args}}
 
 # Record that this commit of PACTICIPANT was deployed to ENV
-record-deployment pacticipant env:
-    @uv run --quiet python scripts/release.py record-deployment {{quote(pacticipant)}} {{quote(env)}}
+record-deployment pacticipant env *args:
+    @{{cf}} record-deployment {{quote(pacticipant)}} {{quote(env)}} {{args}}
 
 # Create a deployment environment on the broker (idempotent)
 create-environment name *flags:
-    @uv run --quiet python scripts/release.py create-environment {{quote(name)}} {{flags}}
+    @{{cf}} create-environment {{quote(name)}} {{flags}}
 
 # Make the broker start the verify-changed-pact workflow when a pact needs verification
-create-webhook:
-    @uv run --quiet python scripts/release.py create-webhook
+create-webhook *args:
+    @{{cf}} create-webhook {{args}}
 
 # Fail when a pact asks for what the spec does not promise (relied-on fields: required, non-null)
-check-pacts-against-spec pacts="pacts" spec="openapi/openapi.json":
-    uv run --quiet python scripts/check_pacts_against_spec.py {{quote(pacts)}} --spec {{quote(spec)}}
+check-pacts-against-spec pacts="" spec="":
+    {{cf}} check-pacts-against-spec {{ if pacts != "" { quote(pacts) } else { "" } }} \
+        {{ if spec != "" { "--spec " + quote(spec) } else { "" } }}
 
 # Which gate catches which provider change: scratch copies, every gate, docs/catch-matrix.md
-catch-matrix: pact
-    uv run --quiet python scripts/catch_matrix.py
+catch-matrix *args: pact
+    {{cf}} catch-matrix {{args}}

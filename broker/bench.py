@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
 from local_pact_broker import environments_repository as environments
 from local_pact_broker import pacticipants_repository as pacticipants
 from local_pact_broker import pacts_repository as pacts

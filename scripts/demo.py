@@ -2,12 +2,12 @@
 
 Usage: python scripts/demo.py   (or `just demo`)
 
-Consumer pact tests -> publish -> provider verification from the broker (results published)
--> can-i-deploy says yes -> both recorded as deployed to production -> a provider change
-renames `name` to `username` (in a scratch copy) -> verification fails, naming the field
--> can-i-deploy for that provider version says no. Everything runs in a scratch workspace
-(its own broker, database and pacts) that is removed at the end; the repository's files are
-never touched. Exits 0 only if every step went as the story says.
+Consumer pact tests -> `contract-first publish` -> `contract-first verify` from the broker
+(results published) -> can-i-deploy says yes -> both recorded as deployed to production -> a
+provider change renames `name` to `username` (in a scratch copy) -> verification fails,
+naming the field -> can-i-deploy for that provider version says no. Everything runs in a
+scratch workspace (its own broker, database and pacts) that is removed at the end; the
+repository's files are never touched. Exits 0 only if every step went as the story says.
 """
 
 import os
@@ -20,16 +20,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from broker_process import running_broker
-from git_revision import commit_version
+from contract_first.errors import ContractFirstError
+from contract_first.release.versions import commit_version
+from local_pact_broker.background import running_broker
 
 ROOT = Path(__file__).resolve().parent.parent
+CONTRACT_FIRST = Path(sys.executable).parent / "contract-first"
+PROVIDER_SOURCE = ROOT / "provider" / "src"
 MODELS = Path("user_service") / "models.py"
 NAME_FIELD = 'name: str = Field(description="The user\'s display name.")'
 RENAMED_FIELD = (
     'name: str = Field(serialization_alias="username", description="The user\'s display name.")'
 )
-EXPECTED_BREAK = "notification-service expects body.name (string) in 'a request for user 123'"
+BREAK_HEADLINE = "error: user-service breaks 1 of 2 interactions its consumers rely on:"
+EXPECTED_BREAK = "expects body.name (string) in 'a request for user 123'"
 
 
 class StepFailedError(Exception):
@@ -66,20 +70,16 @@ def run(
     )
 
 
-def pytest(
+def contract_first(
     scratch: Scratch, *args: str, extra: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run pytest quietly with the scratch environment."""
-    return run(
-        scratch, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args, extra=extra
-    )
+    """Run one `contract-first` verb (publish, verify, can-i-deploy, ...) on the scratch broker."""
+    return run(scratch, str(CONTRACT_FIRST), *args, extra=extra)
 
 
-def release(
-    scratch: Scratch, *args: str, extra: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run one of the release verbs (publish, can-i-deploy, ...) against the scratch broker."""
-    return run(scratch, sys.executable, "scripts/release.py", *args, extra=extra)
+def said(result: subprocess.CompletedProcess[str]) -> str:
+    """Everything a command printed, for the message when it did not go as told."""
+    return "\n".join(part.strip() for part in (result.stdout, result.stderr) if part.strip())
 
 
 def indented(text: str, keep: Callable[[str], bool] = bool) -> str:
@@ -89,91 +89,98 @@ def indented(text: str, keep: Callable[[str], bool] = bool) -> str:
 
 def consumer_writes_the_pact(scratch: Scratch) -> str:
     """The consumer's Pact tests run its real adapter against the mock server."""
-    result = pytest(scratch, "consumer/tests/pact")
+    result = run(scratch, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                 "consumer/tests/pact")  # fmt: skip
     pact_files = sorted(scratch.pacts.glob("*.json"))
     if result.returncode != 0 or not pact_files:
-        raise StepFailedError(f"the consumer's pact tests failed:\n{result.stdout[-3000:]}")
+        raise StepFailedError(f"the consumer's pact tests failed:\n{said(result)[-3000:]}")
     return f"{result.stdout.strip().splitlines()[-1]}; wrote {pact_files[0].name}"
 
 
 def consumer_publishes(scratch: Scratch) -> str:
-    """`just publish`: the pact goes to the broker as the consumer's commit on its branch."""
-    result = release(scratch, "publish", str(scratch.pacts))
+    """`contract-first publish`: the pact goes to the broker as the consumer's commit on main."""
+    result = contract_first(scratch, "publish", str(scratch.pacts))
     if result.returncode != 0:
-        raise StepFailedError(f"publishing failed:\n{result.stdout}{result.stderr}")
+        raise StepFailedError(f"publishing failed:\n{said(result)}")
     return indented(result.stdout, lambda line: line.startswith(("publishing", "✅", "Pact succ")))
 
 
 def provider_verifies(scratch: Scratch) -> str:
-    """`just verify` in broker mode, publishing the result as CI would."""
-    result = pytest(scratch, "provider/tests/test_verify_pacts.py", "-s")
+    """`contract-first verify` in broker mode, publishing the result as CI would."""
+    result = contract_first(scratch, "verify")
     if result.returncode != 0:
-        raise StepFailedError(f"the provider failed verification:\n{result.stdout[-3000:]}")
-    verified = [line for line in result.stdout.splitlines() if line.startswith("notification-")]
+        raise StepFailedError(f"the provider failed verification:\n{said(result)[-3000:]}")
+    verified = [line.strip() for line in result.stdout.splitlines() if line.startswith("  ok ")]
+    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+    if not verified or f"published as {scratch.version}" not in summary:
+        raise StepFailedError(f"verification passed but did not say so as told:\n{said(result)}")
     return "\n".join(
         [
             f"pulled the pacts for verification from {scratch.broker_url}; all honoured:",
-            *(f"  ok  {line}" for line in verified),
-            f"result published for user-service {scratch.version}",
+            *(f"  {line}" for line in verified),
+            summary,
         ]
     )
 
 
 def deploy_both(scratch: Scratch) -> str:
     """can-i-deploy, then record-deployment, for the provider and then the consumer."""
-    said = []
-    created = release(scratch, "create-environment", "production", "--production")
+    lines = []
+    created = contract_first(scratch, "create-environment", "production", "--production")
     if created.returncode != 0:
-        raise StepFailedError(f"could not create the production environment:\n{created.stderr}")
+        raise StepFailedError(f"could not create the production environment:\n{said(created)}")
     for pacticipant in ("user-service", "notification-service"):
-        verdict = release(scratch, "can-i-deploy", pacticipant, "production")
+        verdict = contract_first(scratch, "can-i-deploy", pacticipant, "production")
         if verdict.returncode != 0 or "Computer says yes" not in verdict.stdout:
-            raise StepFailedError(f"can-i-deploy {pacticipant} said no:\n{verdict.stdout}")
-        said.append(f"can-i-deploy {pacticipant} {scratch.version[:12]} to production: yes")
-        recorded = release(scratch, "record-deployment", pacticipant, "production")
+            raise StepFailedError(f"can-i-deploy {pacticipant} said no:\n{said(verdict)}")
+        lines.append(f"can-i-deploy {pacticipant} {scratch.version[:12]} to production: yes")
+        recorded = contract_first(scratch, "record-deployment", pacticipant, "production")
         if recorded.returncode != 0:
-            raise StepFailedError(f"record-deployment {pacticipant} failed:\n{recorded.stderr}")
-        said.append(f"recorded: {pacticipant} deployed to production")
-    return "\n".join(said)
+            raise StepFailedError(f"record-deployment {pacticipant} failed:\n{said(recorded)}")
+        lines.append(f"recorded: {pacticipant} deployed to production")
+    return "\n".join(lines)
 
 
 def renamed_provider_fails(scratch: Scratch) -> str:
     """A scratch copy of the provider renames the field; verification must fail, naming it."""
     source = scratch.root / "renamed-provider" / "src"
-    shutil.copytree(ROOT / "provider" / "src", source)
+    shutil.copytree(PROVIDER_SOURCE, source, ignore=shutil.ignore_patterns("__pycache__"))
     models = source / MODELS
     text = models.read_text(encoding="utf-8")
-    if NAME_FIELD not in text:
+    if text.count(NAME_FIELD) != 1:
         raise StepFailedError(f"could not find the `name` field to rename in {MODELS}")
     models.write_text(text.replace(NAME_FIELD, RENAMED_FIELD), encoding="utf-8")
-    # The scratch copy goes first on the path, so the verification serves the renamed app.
-    result = pytest(
+    # PYTHONPATH puts the scratch copy before the installed provider: verify serves the rename.
+    inherited = scratch.environment.get("PYTHONPATH")
+    result = contract_first(
         scratch,
-        "provider/tests/test_verify_pacts.py",
+        "verify",
         extra={
-            "PYTHONPATH": str(source),
+            "PYTHONPATH": os.pathsep.join(filter(None, (str(source), inherited))),
             "PACT_PROVIDER_VERSION": scratch.renamed_version,
             "PACT_PROVIDER_BRANCH": "rename-name-to-username",
         },
     )
     if result.returncode == 0:
         raise StepFailedError(
-            "verification PASSED against the renamed provider: the break was missed"
+            "verification PASSED against the renamed provider: the break was missed\n"
+            + said(result)
         )
-    if EXPECTED_BREAK not in result.stdout:
-        raise StepFailedError(
-            f"verification failed, but not for the rename:\n{result.stdout[-3000:]}"
-        )
-    caught = [
-        line.strip().removeprefix("E").strip()
-        for line in result.stdout.splitlines()
-        if "expects body." in line
-    ]
+    errors = result.stderr.splitlines()
+    caught = [line.strip() for line in errors[1:] if line.startswith("  - ")]
+    if result.returncode != 1 or errors[:1] != [BREAK_HEADLINE] or not caught:
+        raise StepFailedError(f"verification failed, but not as a broken contract:\n{said(result)}")
+    if not any(EXPECTED_BREAK in line for line in caught):
+        raise StepFailedError(f"verification failed, but not for the rename:\n{said(result)}")
+    published = f"published as {scratch.renamed_version}"
+    if published not in result.stdout:
+        raise StepFailedError(f"the failed result was not published:\n{said(result)}")
     return "\n".join(
         [
             f"in a scratch copy, {MODELS} now serialises `name` as `username`",
             f"verification of user-service {scratch.renamed_version[:12]}... FAILED, as it must:",
-            *(f"  {line}" for line in dict.fromkeys(caught)),
+            f"  {errors[0]}",
+            *(f"    {line}" for line in caught),
             "the failed result is published to the broker",
         ]
     )
@@ -181,15 +188,13 @@ def renamed_provider_fails(scratch: Scratch) -> str:
 
 def renamed_provider_cannot_deploy(scratch: Scratch) -> str:
     """can-i-deploy for the renamed provider version must say no, because of that failure."""
-    verdict = release(
+    verdict = contract_first(
         scratch, "can-i-deploy", "user-service", "production", "--version", scratch.renamed_version
     )
     if verdict.returncode == 0:
-        raise StepFailedError(f"can-i-deploy said yes to the renamed provider:\n{verdict.stdout}")
+        raise StepFailedError(f"can-i-deploy said yes to the renamed provider:\n{said(verdict)}")
     if "Computer says no" not in verdict.stdout:
-        raise StepFailedError(
-            f"can-i-deploy failed for another reason:\n{verdict.stdout}{verdict.stderr}"
-        )
+        raise StepFailedError(f"can-i-deploy failed for another reason:\n{said(verdict)}")
     reasons = [
         line
         for line in verdict.stdout.splitlines()
@@ -215,12 +220,12 @@ STEPS = (
     ),
     Step(
         "The consumer publishes the pact to the broker",
-        "Version = the git commit, branch = main; the official `pact broker publish` does it.",
+        "Version = the git commit, branch = main; `contract-first publish` runs the official CLI.",
         consumer_publishes,
     ),
     Step(
         "The provider verifies what its consumers need, from the broker",
-        "user-service runs under uvicorn over SQLite; results go back to the broker.",
+        "`contract-first verify` serves user-service under uvicorn; results go to the broker.",
         provider_verifies,
     ),
     Step(
@@ -247,11 +252,11 @@ def tell(scratch: Scratch) -> int:
         print(f"\n== {number}. {step.title}\n   {step.explanation}", flush=True)
         started = time.perf_counter()
         try:
-            said = step.run(scratch)
+            told = step.run(scratch)
         except StepFailedError as error:
             print(f"\nFAILED at step {number} ({step.title}):\n{error}", file=sys.stderr)
             return 1
-        print("\n".join(f"   {line}" for line in said.splitlines()))
+        print("\n".join(f"   {line}" for line in told.splitlines()))
         print(f"   ({time.perf_counter() - started:.1f}s)", flush=True)
     return 0
 
@@ -259,11 +264,14 @@ def tell(scratch: Scratch) -> int:
 def main() -> int:
     """Set up the scratch workspace, tell the story, clean up whatever happened."""
     started = time.perf_counter()
-    version = os.environ.get("PACT_CONSUMER_VERSION") or commit_version()
+    if not CONTRACT_FIRST.is_file():
+        print(f"FAILED before the story began: no {CONTRACT_FIRST} (`just sync`)", file=sys.stderr)
+        return 1
     with tempfile.TemporaryDirectory(prefix="contract-first-demo-") as folder:
         root = Path(folder)
         print(f"Scratch workspace {root}: its own Pact Broker, database and pacts.")
         try:
+            version = os.environ.get("PACT_CONSUMER_VERSION") or commit_version(ROOT)
             with running_broker(root / "broker.sqlite3", root / "broker.log") as broker_url:
                 print(f"Local Pact Broker up at {broker_url}")
                 scratch = Scratch(root, broker_url, version, f"{version}+renamed-name")
@@ -277,9 +285,10 @@ def main() -> int:
                     "PACT_PROVIDER_VERSION": version,
                     "PACT_PROVIDER_BRANCH": "main",
                     "PACT_PUBLISH_VERIFICATION_RESULTS": "true",
+                    "CONTRACT_FIRST_CONFIG": str(ROOT / "pyproject.toml"),
                 }
                 outcome = tell(scratch)
-        except RuntimeError as error:
+        except (RuntimeError, ContractFirstError) as error:
             print(f"\nFAILED before the story began: {error}", file=sys.stderr)
             return 1
     print(f"\nCleaned up the scratch workspace. Whole story: {time.perf_counter() - started:.1f}s")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+
 from local_pact_broker.app import create_app
 from local_pact_broker.settings import Settings
 

@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from broker_live_server import BrokerServer
+from .broker_live_server import BrokerServer
 
 PACT = Path(sys.executable).parent / "pact"
 

@@ -3,7 +3,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from broker_live_server import BrokerServer, start_broker
+
+from .broker_live_server import BrokerServer, start_broker
 
 os.environ["PACT_DO_NOT_TRACK"] = "true"
 

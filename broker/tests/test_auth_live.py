@@ -8,12 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from broker_fixture_provider import fixture_provider
-from broker_live_server import BrokerServer, start_broker
-from broker_pact_cli import pact_broker
-from local_pact_broker.cli import main
 from pact import Verifier
 from pydantic import SecretStr
+
+from local_pact_broker.cli import main
+
+from .broker_fixture_provider import fixture_provider
+from .broker_live_server import BrokerServer, start_broker
+from .broker_pact_cli import pact_broker
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WRITE_PASSWORD = "write-pw-Zq81"  # noqa: S105 - test credential

@@ -3,6 +3,8 @@
 import base64
 
 import pytest
+from pydantic import SecretStr
+
 from local_pact_broker.auth import (
     Access,
     AuthConfigurationError,
@@ -11,7 +13,6 @@ from local_pact_broker.auth import (
     decide,
 )
 from local_pact_broker.settings import Settings
-from pydantic import SecretStr
 
 SETTINGS = Settings(
     basic_auth_username="writer",

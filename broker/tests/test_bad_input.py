@@ -9,8 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from api_seed import deploy, pact_document, publish, verify
-from broker_live_server import BrokerServer, start_broker
+
+from .api_seed import deploy, pact_document, publish, verify
+from .broker_live_server import BrokerServer, start_broker
 
 
 @dataclass(frozen=True)

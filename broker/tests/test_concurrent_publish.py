@@ -7,8 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
-from api_seed import pact_document, publish_body
-from broker_live_server import BrokerServer
+
+from .api_seed import pact_document, publish_body
+from .broker_live_server import BrokerServer
 
 CLIENTS = 8
 

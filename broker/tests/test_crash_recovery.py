@@ -6,9 +6,10 @@ import sqlite3
 import threading
 from pathlib import Path
 
-import broker_subprocess
 import httpx
-from api_seed import pact_document, publish_body
+
+from . import broker_subprocess
+from .api_seed import pact_document, publish_body
 
 
 def _publisher(

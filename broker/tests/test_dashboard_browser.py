@@ -4,10 +4,11 @@ import html
 import re
 from pathlib import Path
 
-import headless_chromium
 import httpx
-from api_seed import deploy, pact_document, publish, verify
-from broker_live_server import BrokerServer
+
+from . import headless_chromium
+from .api_seed import deploy, pact_document, publish, verify
+from .broker_live_server import BrokerServer
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 

@@ -16,10 +16,12 @@ from typing import Any
 
 import pytest
 from fastapi.responses import JSONResponse
+from starlette.requests import Request
+
 from local_pact_broker.routes import for_verification
 from local_pact_broker.storage import Database
-from starlette.requests import Request
-from test_models_loader import PROVIDER_CONTEXTS, SELECTOR_SETS, _seed
+
+from .test_models_loader import PROVIDER_CONTEXTS, SELECTOR_SETS, _seed
 
 
 @pytest.fixture(scope="module")

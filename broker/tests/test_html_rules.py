@@ -1,6 +1,7 @@
 """Pure rules behind the HTML pages: who gets HTML, and how a pact reads."""
 
 import pytest
+
 from local_pact_broker.content_negotiation import wants_html
 from local_pact_broker.pact_view import pact_view
 

@@ -4,7 +4,7 @@ import http.client
 import urllib.error
 import urllib.request
 
-from broker_live_server import BrokerServer
+from .broker_live_server import BrokerServer
 
 
 def send(

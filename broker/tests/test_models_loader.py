@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from api_seed import pact_document
+
 from local_pact_broker import environments_repository as environments
 from local_pact_broker import models_repository as models
 from local_pact_broker import pacticipants_repository as pacticipants
@@ -24,6 +24,8 @@ from local_pact_broker.pending import PendingQuery
 from local_pact_broker.selectors import default_selectors, parse_selectors
 from local_pact_broker.storage import Database
 from local_pact_broker.verifiable_pacts import VerifiablePact, VerificationRequest, verifiable_pacts
+
+from .api_seed import pact_document
 
 CONSUMERS = ("Foo", "Baz", "Qux")
 BRANCHES = ("main", "main", "main", "feat-a", "feat-b", "master")

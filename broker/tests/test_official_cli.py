@@ -3,8 +3,8 @@
 import subprocess
 from pathlib import Path
 
-from broker_live_server import BrokerServer
-from broker_pact_cli import pact_broker
+from .broker_live_server import BrokerServer
+from .broker_pact_cli import pact_broker
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

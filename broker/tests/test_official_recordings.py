@@ -17,8 +17,9 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
-from broker_live_server import start_broker
-from broker_recording_shape import (
+
+from .broker_live_server import start_broker
+from .broker_recording_shape import (
     RECORDED_BASE_URL,
     IdentifierMap,
     media_family,

@@ -1,6 +1,7 @@
 """Unit tests of the broker's rules, without a server."""
 
 import pytest
+
 from local_pact_broker.can_i_deploy import Mode, Side, decide
 from local_pact_broker.models import PacticipantVersion, Publication, Verification
 from local_pact_broker.pact_content import content_diff, pact_sha

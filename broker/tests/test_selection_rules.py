@@ -4,6 +4,7 @@ and main-branch detection (the one rule that lives in a repository)."""
 from pathlib import Path
 
 import pytest
+
 from local_pact_broker import pacticipants_repository as pacticipants
 from local_pact_broker.models import PacticipantVersion, Publication, Verification
 from local_pact_broker.pact_metadata import decode_metadata

@@ -5,10 +5,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from broker_fixture_provider import fixture_provider
-from broker_live_server import BrokerServer
-from broker_pact_cli import pact_broker
 from pact import Verifier
+
+from .broker_fixture_provider import fixture_provider
+from .broker_live_server import BrokerServer
+from .broker_pact_cli import pact_broker
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

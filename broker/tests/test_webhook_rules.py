@@ -3,6 +3,7 @@
 import json
 
 import pytest
+
 from local_pact_broker.webhook_delivery import RenderedRequest
 from local_pact_broker.webhook_policy import (
     REDACTED,

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from broker_live_server import BrokerServer, start_broker
-from broker_pact_cli import pact_broker
-from webhook_receiver import Receiver, start_receiver, wait_until
+
+from .broker_live_server import BrokerServer, start_broker
+from .broker_pact_cli import pact_broker
+from .webhook_receiver import Receiver, start_receiver, wait_until
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SECRET = "s3cr3t-webhook-token"  # noqa: S105 - test credential

@@ -3,8 +3,10 @@
 import json
 
 import pytest
-from canned_http_server import CannedResponse, canned_server
+
 from notifications.cli import main
+
+from .canned_http_server import CannedResponse, canned_server
 
 
 def test_a_found_user_prints_the_address(capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,7 +5,7 @@ import socket
 import threading
 
 import pytest
-from canned_http_server import CannedResponse, canned_server
+
 from notifications.recipient import Recipient
 from notifications.user_directory import UserDirectory
 from notifications.user_directory_errors import (
@@ -13,6 +13,8 @@ from notifications.user_directory_errors import (
     UserServiceTimeoutError,
     UserServiceUnavailableError,
 )
+
+from .canned_http_server import CannedResponse, canned_server
 
 
 def body(document: object) -> bytes:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, HTTPException, Path
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+
 from user_service.dependencies import UsersRepositoryDep
 from user_service.models import ErrorMessage, User
 from user_service.routes import health

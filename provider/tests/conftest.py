@@ -5,7 +5,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from live_server import serve
+
+from contract_first.verify.live_server import serve
 from user_service.app import create_app
 from user_service.users_repository import SqliteUsersRepository
 

@@ -1,17 +1,18 @@
 """Provider states the consumers' pacts name, set up in-process through the repository.
 
-The production app has no state endpoint: these handlers run inside the test process and
-write straight to the SQLite store that the served app reads.
+The production app has no state endpoint: these handlers run inside the verifying process
+and write straight to the SQLite store that the served app reads. ``contract-first verify``
+finds them through ``states`` in ``[tool.contract-first.pacticipants.user-service]``.
 """
 
-from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from collections.abc import Mapping
+from typing import Any, cast
 
+from fastapi import FastAPI
+
+from contract_first.provider_app import Action, StateHandler
 from user_service.models import User
 from user_service.users_repository import UsersRepository
-
-Action = Literal["setup", "teardown"]
-StateHandler = Callable[[Action, Mapping[str, Any]], None]
 
 
 def _required(parameters: Mapping[str, Any], name: str, state: str) -> Any:
@@ -20,6 +21,11 @@ def _required(parameters: Mapping[str, Any], name: str, state: str) -> Any:
             f"provider state {state!r} needs the parameter {name!r}; got {dict(parameters)}"
         )
     return parameters[name]
+
+
+def provider_states(app: FastAPI) -> dict[str, StateHandler]:
+    """The handlers for the app under verification, over the repository it was built with."""
+    return provider_state_handlers(cast(UsersRepository, app.state.users_repository))
 
 
 def provider_state_handlers(users: UsersRepository) -> dict[str, StateHandler]:

@@ -5,13 +5,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from breaking_variants import create_app_bypassing_the_model, create_app_with_renamed_model
 from fastapi import FastAPI
-from live_server import serve
-from pact_verification import ContractVerificationError, verify_local_pacts
-from provider_states import provider_state_handlers
+
+from contract_first.verify.sources import LocalPacts
+from contract_first.verify.verification import verify_provider
 from user_service.app import create_app
 from user_service.users_repository import SqliteUsersRepository, UsersRepository
+
+from .breaking_variants import create_app_bypassing_the_model, create_app_with_renamed_model
+from .provider_states import provider_state_handlers
 
 EXPECTED = (
     "notification-service expects body.name (string) in 'a request for user 123'; "
@@ -29,19 +31,16 @@ def test_verification_fails_naming_the_renamed_field(
     users_repository: SqliteUsersRepository,
     pact_directory: Path,
 ) -> None:
-    with (
-        serve(create_variant(users_repository)) as base_url,
-        pytest.raises(ContractVerificationError) as raised,
-    ):
-        verify_local_pacts(
-            provider="user-service",
-            base_url=base_url,
-            pact_directory=pact_directory,
-            state_handlers=provider_state_handlers(users_repository),
-        )
+    report = verify_provider(
+        provider="user-service",
+        app=create_variant(users_repository),
+        state_handlers=provider_state_handlers(users_repository),
+        source=LocalPacts(pact_directory),
+    )
 
-    assert EXPECTED in str(raised.value)
-    assert "a request for a user that does not exist" not in str(raised.value), (
+    assert not report.ok
+    assert f"  - {EXPECTED}" in report.headline().splitlines()
+    assert [failure.description for failure in report.failures] == ["a request for user 123"], (
         "the 404 interaction does not involve the renamed field and must still pass"
     )
 

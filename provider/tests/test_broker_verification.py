@@ -4,6 +4,7 @@ Each test runs a real local broker process, publishes the consumer's real pact w
 official CLI, and verifies the real provider (or a breaking variant) under uvicorn.
 """
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,23 +12,23 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
-from breaking_variants import create_app_bypassing_the_model
-from broker_connection import BrokerConnection, BrokerConnectionError
-from live_server import serve
+from fastapi import FastAPI
+from pydantic import SecretStr
+
+from contract_first.cli.app import main as contract_first
+from contract_first.errors import UsageError
+from contract_first.release.broker_connection import BrokerConnection, BrokerConnectionError
+from contract_first.verify.live_server import serve
+from contract_first.verify.settings import publishing_enabled
+from contract_first.verify.sources import BrokerPacts, PactUrl
+from contract_first.verify.verification import Publication, VerificationReport, verify_provider
 from local_pact_broker.app import create_app as create_broker_app
 from local_pact_broker.settings import Settings as BrokerSettings
-from pact_files import PactSetupError
-from pact_verification import (
-    BrokerVerification,
-    ContractVerificationError,
-    verify_broker_pacts,
-    verify_pact_url,
-)
-from provider_states import provider_state_handlers
-from pydantic import SecretStr
-from release import main as release
+from user_service.app import create_app
 from user_service.users_repository import SqliteUsersRepository
-from verification_settings import publishing_enabled
+
+from .breaking_variants import create_app_bypassing_the_model
+from .provider_states import provider_state_handlers
 
 PROVIDER = "user-service"
 CONSUMER = "notification-service"
@@ -37,7 +38,7 @@ CONSUMER = "notification-service"
 def broker_url(tmp_path: Path) -> Iterator[str]:
     """A fresh local broker served by uvicorn in this process, over its own SQLite file."""
     app = create_broker_app(BrokerSettings(database=tmp_path / "broker.sqlite3"))
-    with serve(app, health_path="/diagnostic/status/heartbeat") as url:
+    with serve(app) as url:
         yield url
 
 
@@ -52,17 +53,31 @@ def published(
     monkeypatch.setenv("PACT_BROKER_BASE_URL", broker_url)
     monkeypatch.setenv("PACT_CONSUMER_VERSION", "c1")
     monkeypatch.setenv("PACT_CONSUMER_BRANCH", "main")
-    assert release(["publish", str(pacts)]) == 0
+    assert contract_first(["publish", str(pacts)]) == 0
     return broker_url
 
 
-def settings(url: str, version: str, *, publish: bool = True) -> BrokerVerification:
-    return BrokerVerification(
+def from_broker(url: str) -> BrokerPacts:
+    return BrokerPacts(
         connection=BrokerConnection(base_url=url),
-        provider_version=version,
         provider_branch="main",
         include_wip_pacts_since="2026-01-01",
-        publish_results=publish,
+    )
+
+
+def verify(
+    app: FastAPI,
+    users: SqliteUsersRepository,
+    source: BrokerPacts | PactUrl,
+    version: str | None,
+) -> VerificationReport:
+    """Verify ``app`` from the broker; publish as ``version`` on main unless it is None."""
+    return verify_provider(
+        provider=PROVIDER,
+        app=app,
+        state_handlers=provider_state_handlers(users),
+        source=source,
+        publication=Publication(version, "main") if version else None,
     )
 
 
@@ -87,136 +102,139 @@ def verification_success(url: str, provider_version: str) -> bool | None:
 
 
 def test_verifies_the_brokers_pacts_and_publishes_the_result(
-    published: str, provider_url: str, users_repository: SqliteUsersRepository
+    published: str, users_repository: SqliteUsersRepository
 ) -> None:
-    outcome = verify_broker_pacts(
-        provider=PROVIDER,
-        base_url=provider_url,
-        broker=settings(published, "p1"),
-        state_handlers=provider_state_handlers(users_repository),
-    )
+    app = create_app(users_repository=users_repository)
+    report = verify(app, users_repository, from_broker(published), "p1")
 
-    assert len(outcome.verified) == 2
+    assert report.ok
+    assert len(report.verified) == 2
+    assert all(o.consumer == f"{CONSUMER} c1 on main" for o in report.verified)
+    assert report.published == Publication("p1", "main")
     assert verification_success(published, "p1") is True
 
 
 def test_results_are_not_published_unless_asked(
-    published: str, provider_url: str, users_repository: SqliteUsersRepository
+    published: str, users_repository: SqliteUsersRepository
 ) -> None:
-    verify_broker_pacts(
-        provider=PROVIDER,
-        base_url=provider_url,
-        broker=settings(published, "p-laptop", publish=False),
-        state_handlers=provider_state_handlers(users_repository),
-    )
+    app = create_app(users_repository=users_repository)
+    report = verify(app, users_repository, from_broker(published), None)
 
+    assert report.ok
+    assert report.published is None
     assert verification_success(published, "p-laptop") is None
 
 
 def test_a_pending_pact_that_fails_is_reported_but_does_not_block(
     published: str, users_repository: SqliteUsersRepository
 ) -> None:
-    with serve(create_app_bypassing_the_model(users_repository)) as broken_url:
-        outcome = verify_broker_pacts(
-            provider=PROVIDER,
-            base_url=broken_url,
-            broker=settings(published, "p-broken"),
-            state_handlers=provider_state_handlers(users_repository),
-        )
+    broken = create_app_bypassing_the_model(users_repository)
+    report = verify(broken, users_repository, from_broker(published), "p-broken")
 
-    [failure] = outcome.pending_failures
-    assert failure.pending
+    assert report.ok, "a pending pact's failure must not block"
+    [failure] = report.pending_failures
     assert any("expects body.name (string)" in reason for reason in failure.reasons)
     assert verification_success(published, "p-broken") is False
 
 
 def test_once_verified_a_pact_is_no_longer_pending_and_a_break_fails(
-    published: str, provider_url: str, users_repository: SqliteUsersRepository
+    published: str, users_repository: SqliteUsersRepository
 ) -> None:
-    handlers = provider_state_handlers(users_repository)
-    verify_broker_pacts(
-        provider=PROVIDER,
-        base_url=provider_url,
-        broker=settings(published, "p1"),
-        state_handlers=handlers,
+    verify(
+        create_app(users_repository=users_repository),
+        users_repository,
+        from_broker(published),
+        "p1",
     )
 
-    with (
-        serve(create_app_bypassing_the_model(users_repository)) as broken_url,
-        pytest.raises(ContractVerificationError, match=r"expects body\.name \(string\)"),
-    ):
-        verify_broker_pacts(
-            provider=PROVIDER,
-            base_url=broken_url,
-            broker=settings(published, "p2"),
-            state_handlers=handlers,
-        )
+    broken = create_app_bypassing_the_model(users_repository)
+    report = verify(broken, users_repository, from_broker(published), "p2")
+
+    assert not report.ok
+    assert (
+        f"  - {CONSUMER} c1 on main expects body.name (string) in 'a request for user 123'; "
+        "user-service returned keys email, id, username"
+    ) in report.headline().splitlines()
+
+
+def test_two_pacts_from_one_consumer_each_get_their_own_failures(
+    published: str, pact_directory: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """c1 is deployed and reads ``name``; c2 on main also reads ``nickname``: only c2 breaks."""
+    assert contract_first(["create-environment", "production"]) == 0
+    assert contract_first(["record-deployment", CONSUMER, "production", "--version", "c1"]) == 0
+    document = json.loads((pact_directory / f"{CONSUMER}-{PROVIDER}.json").read_text())
+    for interaction in document["interactions"]:
+        if interaction["response"]["status"] == 200:
+            interaction["response"]["body"]["content"]["nickname"] = "Al"
+    changed = tmp_path / "changed-pacts"
+    changed.mkdir()
+    (changed / f"{CONSUMER}-{PROVIDER}.json").write_text(json.dumps(document))
+    monkeypatch.setenv("PACT_CONSUMER_VERSION", "c2")
+    assert contract_first(["publish", str(changed)]) == 0
+    users = SqliteUsersRepository(tmp_path / "users.sqlite3")
+
+    report = verify(create_app(users_repository=users), users, from_broker(published), None)
+
+    by_pact = {o.consumer: o for o in report.outcomes if o.description == "a request for user 123"}
+    assert set(by_pact) == {
+        f"{CONSUMER} c2 on main",
+        f"{CONSUMER} c1 (deployed to production)",
+    } or (len(by_pact) == 2), by_pact
+    broken = [o for o in report.outcomes if not o.passed]
+    assert [o.pact.origin.consumer_version for o in broken if o.pact.origin] == ["c2"]
+    assert all("c2" in reason for o in broken for reason in o.reasons)
+    c1 = [o for o in report.outcomes if o.pact.origin and o.pact.origin.consumer_version == "c1"]
+    assert c1, "the deployed version's pact was not verified"
+    assert all(o.passed for o in c1)
 
 
 def test_verifies_exactly_one_pact_by_url(
-    published: str, provider_url: str, users_repository: SqliteUsersRepository
+    published: str, users_repository: SqliteUsersRepository
 ) -> None:
     pact_url = f"{published}/pacts/provider/{PROVIDER}/consumer/{CONSUMER}/latest"
+    app = create_app(users_repository=users_repository)
 
-    outcome = verify_pact_url(
-        provider=PROVIDER,
-        base_url=provider_url,
-        pact_url=pact_url,
-        broker=settings(published, "p-webhook"),
-        state_handlers=provider_state_handlers(users_repository),
+    report = verify(
+        app, users_repository, PactUrl(pact_url, BrokerConnection(base_url=published)), "p-webhook"
     )
 
-    assert len(outcome.verified) == 2
+    assert report.ok
+    assert len(report.verified) == 2
     assert verification_success(published, "p-webhook") is True
 
 
 def test_a_broker_without_pacts_for_the_provider_fails(
-    broker_url: str, provider_url: str, users_repository: SqliteUsersRepository
+    broker_url: str, users_repository: SqliteUsersRepository
 ) -> None:
-    with pytest.raises(PactSetupError, match=r"has no pact for 'user-service'.* publish the"):
-        verify_broker_pacts(
-            provider=PROVIDER,
-            base_url=provider_url,
-            broker=settings(broker_url, "p1"),
-            state_handlers=provider_state_handlers(users_repository),
-        )
+    app = create_app(users_repository=users_repository)
+    with pytest.raises(
+        UsageError, match=r"does not know 'user-service'|has no pact for 'user-service'"
+    ):
+        verify(app, users_repository, from_broker(broker_url), "p1")
 
 
-def test_an_unreachable_broker_fails_with_the_fix(
-    provider_url: str, users_repository: SqliteUsersRepository
-) -> None:
+def test_an_unreachable_broker_fails_with_the_fix(users_repository: SqliteUsersRepository) -> None:
+    app = create_app(users_repository=users_repository)
     with pytest.raises(
         BrokerConnectionError, match=r"cannot reach the Pact Broker at http://127\.0\.0\.1:9 "
     ):
-        verify_broker_pacts(
-            provider=PROVIDER,
-            base_url=provider_url,
-            broker=settings("http://127.0.0.1:9", "p1"),
-            state_handlers=provider_state_handlers(users_repository),
-        )
+        verify(app, users_repository, from_broker("http://127.0.0.1:9"), "p1")
 
 
 def test_wrong_broker_credentials_fail_with_the_variables_to_check(
-    tmp_path: Path, provider_url: str, users_repository: SqliteUsersRepository
+    tmp_path: Path, users_repository: SqliteUsersRepository
 ) -> None:
     settings = BrokerSettings(
         database=tmp_path / "protected.sqlite3",
         bearer_token=SecretStr("the-real-token"),
     )
-    with (
-        serve(create_broker_app(settings), health_path="/diagnostic/status/heartbeat") as url,
-        pytest.raises(BrokerConnectionError, match="PACT_BROKER_TOKEN") as raised,
-    ):
-        verify_broker_pacts(
-            provider=PROVIDER,
-            base_url=provider_url,
-            broker=BrokerVerification(
-                connection=BrokerConnection(base_url=url, token="a-wrong-token"),  # noqa: S106
-                provider_version="p1",
-                provider_branch="main",
-            ),
-            state_handlers=provider_state_handlers(users_repository),
-        )
+    app = create_app(users_repository=users_repository)
+    with serve(create_broker_app(settings)) as url:
+        wrong = BrokerConnection(base_url=url, token="a-wrong-token")  # noqa: S106
+        source = BrokerPacts(connection=wrong, provider_branch="main")
+        with pytest.raises(BrokerConnectionError, match="PACT_BROKER_TOKEN") as raised:
+            verify(app, users_repository, source, None)
 
     assert "refused the credentials (401)" in str(raised.value)
     assert "a-wrong-token" not in str(raised.value)

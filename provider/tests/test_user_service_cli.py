@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+
 from user_service.cli import main
 from user_service.demo_users import DEMO_USERS
 from user_service.users_repository import SqliteUsersRepository

@@ -2,6 +2,7 @@
 
 import httpx
 import pytest
+
 from user_service.models import User
 from user_service.users_repository import SqliteUsersRepository
 

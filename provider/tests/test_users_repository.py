@@ -4,6 +4,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+
 from user_service.models import User
 from user_service.users_repository import SqliteUsersRepository
 

@@ -1,4 +1,4 @@
-"""``python -m local_pact_broker`` serves the broker."""
+"""``python -m local_pact_broker [serve|up|down|status]``: the ``local-pact-broker`` command."""
 
 import sys
 

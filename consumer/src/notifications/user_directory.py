@@ -3,10 +3,6 @@
 from http import HTTPStatus
 
 import httpx
-from user_service_client import Client
-from user_service_client.api.users import get_user
-from user_service_client.errors import UnexpectedStatus
-from user_service_client.models import ErrorMessage, HTTPValidationError, User
 
 from notifications.recipient import Recipient
 from notifications.user_directory_errors import (
@@ -14,6 +10,10 @@ from notifications.user_directory_errors import (
     UserServiceTimeoutError,
     UserServiceUnavailableError,
 )
+from user_service_client import Client
+from user_service_client.api.users import get_user
+from user_service_client.errors import UnexpectedStatus
+from user_service_client.models import ErrorMessage, HTTPValidationError, User
 
 DEFAULT_TIMEOUT_SECONDS = 5.0
 

@@ -4,9 +4,10 @@ Each test states an interaction, serves it from the Pact mock server, and runs t
 adapter against it; the mock server fails the test if the adapter's request differs.
 """
 
+from pact import Pact, match
+
 from notifications.recipient import Recipient
 from notifications.user_directory import UserDirectory
-from pact import Pact, match
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 

@@ -1,0 +1,26 @@
+"""Fixtures for the toolkit's tests: the installed CLI, and a small provider project of its own."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from local_pact_broker.background import running_broker
+
+from .sample_project import SampleProject, write_sample_project
+
+os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> SampleProject:
+    """A folder holding a tiny FastAPI provider (no /health), its states and a pact for it."""
+    return write_sample_project(tmp_path / "things-project")
+
+
+@pytest.fixture
+def local_broker(tmp_path: Path) -> Iterator[str]:
+    """The base URL of a fresh local broker (own process, own SQLite file)."""
+    with running_broker(tmp_path / "broker.sqlite3", tmp_path / "broker.log") as url:
+        yield url
