@@ -61,9 +61,9 @@ regen-client *args:
 check-drift *args:
     {{cf}} check-drift {{args}}
 
-# Consumer Pact tests: run UserDirectory against the Pact mock server, write pacts/
+# Both consumers' Pact tests: each adapter against the Pact mock server; each writes its pact in pacts/
 pact:
-    {{pytest}} consumer/tests/pact
+    {{pytest}} consumer/notifications/tests/pact consumer/signup/tests/pact
 
 # Replay the pacts against the real provider: PACT_URL, else the broker, else pacts/ (e.g. --verbose)
 verify *args:
@@ -75,8 +75,9 @@ verify-pact-url url *args:
 
 # All other tests, on every core (pytest-xdist); needs pacts/ from `just pact`
 test *args:
-    {{pytest}} -n auto --dist worksteal toolkit/tests consumer/tests provider/tests broker/tests \
-        --ignore=consumer/tests/pact {{args}}
+    {{pytest}} -n auto --dist worksteal toolkit/tests consumer/notifications/tests \
+        consumer/signup/tests provider/tests broker/tests \
+        --ignore=consumer/notifications/tests/pact --ignore=consumer/signup/tests/pact {{args}}
 
 # Seed the demo users into the provider's database ($USER_SERVICE_DATABASE_PATH)
 seed-provider:

@@ -90,7 +90,7 @@ def indented(text: str, keep: Callable[[str], bool] = bool) -> str:
 def consumer_writes_the_pact(scratch: Scratch) -> str:
     """The consumer's Pact tests run its real adapter against the mock server."""
     result = run(scratch, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                 "consumer/tests/pact")  # fmt: skip
+                 "consumer/notifications/tests/pact")  # fmt: skip
     pact_files = sorted(scratch.pacts.glob("*.json"))
     if result.returncode != 0 or not pact_files:
         raise StepFailedError(f"the consumer's pact tests failed:\n{said(result)[-3000:]}")

@@ -1,6 +1,6 @@
-"""Provider variants that break the notification-service contract, built only for tests.
+"""Provider variants that break a consumer's contract, built only for tests.
 
-Each variant serves the same health route and storage as production; only the user route
+Each variant serves the same health route and storage as production; only one user route
 differs, the way a careless change to the real code would.
 """
 
@@ -10,9 +10,11 @@ from fastapi import APIRouter, FastAPI, HTTPException, Path
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from user_service.app import create_app
 from user_service.dependencies import UsersRepositoryDep
-from user_service.models import ErrorMessage, User
+from user_service.models import ErrorMessage, User, UsersPage
 from user_service.routes import health
+from user_service.settings import Settings
 from user_service.users_repository import UsersRepository
 
 
@@ -71,3 +73,42 @@ def _find(users: UsersRepository, user_id: int) -> User:
     if user is None:
         raise HTTPException(404, detail=f"User {user_id} not found")
     return user
+
+
+def _production_with(
+    override: APIRouter, users_repository: UsersRepository, settings: Settings | None
+) -> FastAPI:
+    """The production app with ``override``'s routes first: the first route that matches answers."""
+    app = create_app(settings or Settings(api_token=None), users_repository=users_repository)
+    app.router.routes[:0] = override.routes
+    return app
+
+
+def create_app_ignoring_the_id(
+    users_repository: UsersRepository, settings: Settings | None = None
+) -> FastAPI:
+    """``GET /users/{user_id}`` answers with the first user stored, whatever the id."""
+    router = APIRouter()
+
+    @router.get("/users/{user_id}", operation_id="get_user", response_model=User)
+    def get_user(user_id: Annotated[int, Path(gt=0)], users: UsersRepositoryDep) -> User:
+        first = users.page(email=None, limit=1, after_id=0).users
+        if not first:
+            raise HTTPException(404, detail=f"User {user_id} not found")
+        return first[0]
+
+    return _production_with(router, users_repository, settings)
+
+
+def create_app_ignoring_the_email_filter(
+    users_repository: UsersRepository, settings: Settings | None = None
+) -> FastAPI:
+    """``GET /users`` lists everyone, whatever ``email`` asks for."""
+    router = APIRouter()
+
+    @router.get("/users", operation_id="search_users", response_model=UsersPage)
+    def search_users(users: UsersRepositoryDep, email: str | None = None) -> UsersPage:
+        found = users.page(email=None, limit=100, after_id=0)
+        return UsersPage(items=list(found.users), next_cursor=None)
+
+    return _production_with(router, users_repository, settings)

@@ -29,13 +29,13 @@ EXPECTED = (
 def test_verification_fails_naming_the_renamed_field(
     create_variant: Callable[[UsersRepository], FastAPI],
     users_repository: SqliteUsersRepository,
-    pact_directory: Path,
+    notification_pacts: Path,
 ) -> None:
     report = verify_provider(
         provider="user-service",
         app=create_variant(users_repository),
         state_handlers=provider_state_handlers(users_repository),
-        source=LocalPacts(pact_directory),
+        source=LocalPacts(notification_pacts),
     )
 
     assert not report.ok

@@ -15,7 +15,13 @@ from packaging.requirements import Requirement
 import contract_first
 
 PACKAGE = Path(contract_first.__file__).parent
-THIS_REPOSITORY = {"user_service", "notifications", "user_service_client", "local_pact_broker"}
+THIS_REPOSITORY = {
+    "user_service",
+    "notifications",
+    "signup",
+    "user_service_client",
+    "local_pact_broker",
+}
 
 
 def imported_top_level_modules() -> dict[str, set[str]]:

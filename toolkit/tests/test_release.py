@@ -97,7 +97,7 @@ def test_an_unknown_pacticipant_is_refused_listing_the_known_ones(
     assert main(["can-i-deploy", "user-servce", "production"]) == 2
     assert capsys.readouterr().err.strip() == (
         "error: unknown pacticipant 'user-servce': known pacticipants are "
-        "user-service (provider), notification-service (consumer)"
+        "user-service (provider), notification-service (consumer), signup-service (consumer)"
     )
 
 

@@ -3,7 +3,9 @@
 from .error_message import ErrorMessage
 from .health import Health
 from .http_validation_error import HTTPValidationError
+from .new_user import NewUser
 from .user import User
+from .users_page import UsersPage
 from .validation_error import ValidationError
 from .validation_error_context import ValidationErrorContext
 
@@ -11,7 +13,9 @@ __all__ = (
     "ErrorMessage",
     "Health",
     "HTTPValidationError",
+    "NewUser",
     "User",
+    "UsersPage",
     "ValidationError",
     "ValidationErrorContext",
 )

@@ -11,7 +11,7 @@ T = TypeVar("T", bound="User")
 
 @_attrs_define
 class User:
-    """A user as returned by ``GET /users/{user_id}``.
+    """A user as every ``/users`` endpoint returns it.
 
     Attributes:
         email (str): The user's email address.

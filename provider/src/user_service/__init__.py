@@ -1,1 +1,1 @@
-"""The user service: a FastAPI provider of user lookups, backed by SQLite."""
+"""The user service: a FastAPI provider that creates, looks up and searches users, in SQLite."""

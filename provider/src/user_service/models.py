@@ -2,15 +2,47 @@
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# The same shape the consumers' pacts match emails with: something@domain.tld, no spaces.
+# email-validator is not a dependency, so this pattern is the whole check.
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
 
 class User(BaseModel):
-    """A user as returned by ``GET /users/{user_id}``."""
+    """A user as every ``/users`` endpoint returns it."""
 
     model_config = ConfigDict(frozen=True)
 
     id: int = Field(gt=0, description="The user's numeric id.")
     name: str = Field(description="The user's display name.")
     email: str = Field(description="The user's email address.")
+
+
+class NewUser(BaseModel):
+    """The body of ``POST /users``: the caller picks name and email, the service the id."""
+
+    # Unknown keys are refused, not dropped: a misspelt field must not pass silently.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(
+        min_length=1, max_length=200, description="The new user's display name, not blank."
+    )
+    email: str = Field(
+        max_length=254,
+        pattern=EMAIL_PATTERN,
+        description="The new user's email address; no other user may have it.",
+    )
+
+
+class UsersPage(BaseModel):
+    """One page of ``GET /users``: the users in id order, and where the next page starts."""
+
+    items: list[User] = Field(description="The users on this page, in ascending id order.")
+    next_cursor: str | None = Field(
+        description=(
+            "Pass as `cursor` to get the next page; null on the last page. Opaque: "
+            "send it back unchanged, never build one."
+        )
+    )
 
 
 class ErrorMessage(BaseModel):

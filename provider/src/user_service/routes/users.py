@@ -1,17 +1,25 @@
-"""``/users``: the user lookup that consumers rely on."""
+"""``/users``: look a user up by id, search users by email a page at a time, create a user."""
 
+import re
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, status
+from fastapi import APIRouter, HTTPException, Path, Query, Response, status
+from fastapi.exceptions import RequestValidationError
 
+from user_service.auth import ApiTokenRequired
 from user_service.dependencies import UsersRepositoryDep
-from user_service.models import ErrorMessage, User
+from user_service.models import ErrorMessage, NewUser, User, UsersPage
+from user_service.users_repository import EmailTakenError
 
-router = APIRouter(prefix="/users", tags=["users"])
+router = APIRouter(tags=["users"])
+
+# A cursor is the id of the last user on the previous page; SQLite ids are signed 64-bit.
+_CURSOR = re.compile(r"[1-9][0-9]{0,18}")
+_MAX_ID = 2**63 - 1
 
 
 @router.get(
-    "/{user_id}",
+    "/users/{user_id}",
     operation_id="get_user",
     summary="Look up a user by id",
     response_model=User,
@@ -26,3 +34,84 @@ def get_user(
     if user is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"User {user_id} not found")
     return user
+
+
+@router.get(
+    "/users",
+    operation_id="search_users",
+    summary="List users, optionally only the one with an email, a page at a time",
+    response_model=UsersPage,
+)
+def search_users(
+    users: UsersRepositoryDep,
+    email: Annotated[
+        str | None, Query(description="Only the user with exactly this email address.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="At most this many users.")] = 20,
+    cursor: Annotated[
+        str | None,
+        Query(description="The previous page's `next_cursor`; omit it for the first page."),
+    ] = None,
+) -> UsersPage:
+    """Return one page of users in id order, and the cursor of the next page if there is one."""
+    found = users.page(email=email, limit=limit, after_id=_after_id(cursor))
+    next_cursor = None if found.next_after_id is None else str(found.next_after_id)
+    return UsersPage(items=list(found.users), next_cursor=next_cursor)
+
+
+def _after_id(cursor: str | None) -> int:
+    """The id a cursor continues after; a 422 like FastAPI's own for one we never issued."""
+    if cursor is None:
+        return 0
+    if _CURSOR.fullmatch(cursor) and int(cursor) <= _MAX_ID:
+        return int(cursor)
+    raise RequestValidationError(
+        [
+            {
+                "type": "value_error",
+                "loc": ("query", "cursor"),
+                "msg": (
+                    "not a cursor this service issued: send back a page's next_cursor "
+                    "unchanged, or omit cursor to start from the first page"
+                ),
+                "input": cursor,
+            }
+        ]
+    )
+
+
+@router.post(
+    "/users",
+    operation_id="create_user",
+    summary="Create a user",
+    status_code=status.HTTP_201_CREATED,
+    response_model=User,
+    dependencies=[ApiTokenRequired],
+    responses={
+        status.HTTP_201_CREATED: {
+            "description": "Created; `Location` is the new user's URL",
+            "headers": {
+                "Location": {
+                    "description": "The new user's path, `/users/{id}`.",
+                    "schema": {"type": "string"},
+                }
+            },
+        },
+        status.HTTP_401_UNAUTHORIZED: {
+            "model": ErrorMessage,
+            "description": "No API token, a wrong one, or none configured on the server",
+        },
+        status.HTTP_409_CONFLICT: {
+            "model": ErrorMessage,
+            "description": "Another user already has this email",
+        },
+    },
+)
+def create_user(new_user: NewUser, users: UsersRepositoryDep, response: Response) -> User:
+    """Store a new user under a fresh id and point `Location` at it; 409 if the email is taken."""
+    try:
+        created = users.create(name=new_user.name, email=new_user.email)
+    except EmailTakenError as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
+    response.headers["Location"] = f"/users/{created.id}"
+    return created

@@ -145,7 +145,8 @@ def check_pacts_against_spec(
 ) -> None:
     """Fail when a pact asks for what the spec does not promise (relied-on: required, non-null).
 
-    One line per finding: ``CODE name | consumer | interaction | spec location | message``.
+    One line per finding:
+    ``CODE name | consumer | interaction | spec location | message | fix: what to change``.
     """
     if pacts is None or spec is None:  # only then is the configuration needed at all
         config = session(ctx).config()

@@ -26,6 +26,7 @@ from contract_first.errors import UsageError
 Json = Any  # a value as parsed from JSON: dict, list, str, number, bool or None
 SPEC_URI = "urn:contract-first:openapi"
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+SECURITY_TYPES = ("apiKey", "http", "mutualTLS", "oauth2", "openIdConnect")
 
 
 class SpecInputError(UsageError):
@@ -70,6 +71,23 @@ class FieldFacts:
     property_pointer: str | None
     required: bool
     required_pointer: str  # where ``required`` is, or would be
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    """One way to authenticate, as ``#/components/securitySchemes`` declares it.
+
+    ``scheme`` is the lower-cased HTTP auth scheme (``bearer``, ``basic``) of an ``http``
+    scheme; ``place`` and ``key`` say where an ``apiKey`` goes (``header``/``query``/
+    ``cookie``) and under which name. The others are empty when they do not apply.
+    """
+
+    name: str
+    pointer: str
+    type: str
+    scheme: str = ""
+    place: str = ""
+    key: str = ""
 
 
 class OpenApiSpec:
@@ -147,6 +165,46 @@ class OpenApiSpec:
             if key in responses:
                 return f"{operation_pointer}/responses/{key}"
         return None
+
+    def security(self, operation_pointer: str) -> tuple[str, list[dict[str, Any]]]:
+        """The operation's effective security requirements, and where they are declared.
+
+        An operation's own ``security`` (even ``[]``) replaces the document's top-level one;
+        any one requirement in the list suffices, and ``{}`` among them makes auth optional.
+        """
+        operation = self.at(operation_pointer)
+        pointer, requirements = (
+            (f"{operation_pointer}/security", operation["security"])
+            if "security" in operation
+            else ("#/security", self.document.get("security", []))
+        )
+        if not isinstance(requirements, list) or not all(isinstance(r, dict) for r in requirements):
+            raise SpecInputError(f"{self.source}: {pointer} is not a list of requirement objects")
+        return pointer, requirements
+
+    def security_scheme(self, name: str) -> SecurityScheme:
+        """The scheme a security requirement names; a name nothing defines is a broken spec."""
+        schemes = self.document.get("components", {}).get("securitySchemes", {})
+        if not isinstance(schemes, dict) or name not in schemes:
+            raise SpecInputError(
+                f"{self.source}: a security requirement names {name!r}, which "
+                "#/components/securitySchemes does not define"
+            )
+        pointer, scheme = self.dereference(f"#/components/securitySchemes/{escape(name)}")
+        kind = scheme.get("type") if isinstance(scheme, dict) else None
+        if kind not in SECURITY_TYPES:
+            raise SpecInputError(
+                f"{self.source}: {pointer} has type {kind!r}, "
+                f"not one of {', '.join(SECURITY_TYPES)}"
+            )
+        return SecurityScheme(
+            name=name,
+            pointer=pointer,
+            type=str(kind),
+            scheme=str(scheme.get("scheme", "")).lower() if kind == "http" else "",
+            place=str(scheme.get("in", "")) if kind == "apiKey" else "",
+            key=str(scheme.get("name", "")) if kind == "apiKey" else "",
+        )
 
     def errors(
         self, schema_pointer: str, instance: object, *, partial: bool

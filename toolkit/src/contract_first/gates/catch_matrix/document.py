@@ -20,9 +20,9 @@ Each change is a small text edit to a scratch copy of `provider/src`. The gates:
 
 - **spec drift**: the spec and client regenerated from the changed provider differ from
   the committed `openapi/openapi.json` and `generated_client/` (`just check-drift` fails).
-- **consumer types**: `mypy --strict consumer/src` against the client regenerated from the
-  changed spec.
-- **pact verification**: the consumer's pacts replayed against the changed provider under
+- **consumer types**: `mypy --strict` on the consumers' sources against the client
+  regenerated from the changed spec.
+- **pact verification**: the consumers' pacts replayed against the changed provider under
   uvicorn (`just verify`).
 - **pacts vs spec**: the pacts checked against the changed spec
   (`just check-pacts-against-spec`): every field the consumer relies on must be declared,

@@ -1,4 +1,4 @@
-"""The pact between notification-service and user-service, written fresh on every run."""
+"""The pact between signup-service and user-service, written fresh on every run."""
 
 import os
 from collections.abc import Generator, Iterator
@@ -7,8 +7,13 @@ from pathlib import Path
 import pytest
 from pact import Pact
 
-ROOT = Path(__file__).resolve().parents[3]
-CONSUMER = "notification-service"
+from contract_first.contracts import OpenApiContract
+
+ROOT = Path(__file__).resolve().parents[4]
+# user-service's committed spec: the pacts' matchers are typed from it, so they cannot ask
+# for a type or a field it does not promise.
+USER_SERVICE_SPEC = ROOT / "openapi" / "openapi.json"
+CONSUMER = "signup-service"
 PROVIDER = "user-service"
 
 
@@ -18,8 +23,14 @@ def pact_directory() -> Path:
 
 
 @pytest.fixture(scope="session")
+def user_service() -> OpenApiContract:
+    """user-service's OpenAPI document, read once: it builds the bodies' matchers."""
+    return OpenApiContract.load(USER_SERVICE_SPEC)
+
+
+@pytest.fixture(scope="session")
 def fresh_pact_file() -> Path:
-    """Delete the pact left by an earlier run, so no stale interaction is merged into this one."""
+    """Delete this consumer's pact from an earlier run (only its own: other consumers' stay)."""
     pact_file = pact_directory() / f"{CONSUMER}-{PROVIDER}.json"
     pact_file.unlink(missing_ok=True)
     return pact_file
