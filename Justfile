@@ -87,9 +87,9 @@ seed-provider:
 serve-provider port="8000": seed-provider
     uv run --quiet user-service serve --port {{port}}
 
-# Time each gate, the demo and `just ci` (medians over RUNS runs) and print a table
-bench runs="3":
-    uv run --quiet python scripts/bench_loop.py --runs {{runs}}
+# Time the gates, the demo, `just ci`, each consumer's pact and verify (medians over RUNS runs); `--growth`: verify time vs. interactions
+bench runs="3" *args:
+    uv run --quiet python scripts/bench_loop.py --runs {{runs}} {{args}}
 
 # Seed the local broker (50 consumers x 20, then x 200 versions) and print request latencies
 bench-broker:

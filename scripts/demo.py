@@ -2,23 +2,34 @@
 
 Usage: python scripts/demo.py   (or `just demo`)
 
-Consumer pact tests -> `contract-first publish` -> `contract-first verify` from the broker
-(results published) -> can-i-deploy says yes -> both recorded as deployed to production -> a
-provider change renames `name` to `username` (in a scratch copy) -> verification fails,
-naming the field -> can-i-deploy for that provider version says no. Everything runs in a
-scratch workspace (its own broker, database and pacts) that is removed at the end; the
-repository's files are never touched. Exits 0 only if every step went as the story says.
+Two consumers of user-service, notification-service and signup-service, write their pacts
+-> `contract-first publish` sends both to the broker -> `contract-first verify` from the
+broker honours both (results published) -> can-i-deploy says yes, the provider and both
+consumers are recorded as deployed to production, and the provider's can-i-deploy now weighs
+both consumers -> a provider change renames `name` to `username` (in a scratch copy) ->
+verification fails, naming the field -> can-i-deploy for that provider version says no -> a
+change only signup-service feels (a signup answered 200 instead of 201) -> verification fails
+signup-service's interaction alone, notification-service's still pass -> can-i-deploy says
+no because of signup-service, not notification-service -> the broker's dashboard lists both
+integrations. Everything runs in a scratch workspace (its own broker, database and pacts)
+that is removed at the end; the repository's files are never touched. Exits 0 only if every
+step went as the story says.
 """
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import httpx
 
 from contract_first.errors import ContractFirstError
 from contract_first.release.versions import commit_version
@@ -27,13 +38,30 @@ from local_pact_broker.background import running_broker
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT_FIRST = Path(sys.executable).parent / "contract-first"
 PROVIDER_SOURCE = ROOT / "provider" / "src"
+PROVIDER = "user-service"
+NOTIFICATIONS = "notification-service"
+SIGNUP = "signup-service"
+CONSUMERS = (NOTIFICATIONS, SIGNUP)
+PACT_TESTS = ("consumer/notifications/tests/pact", "consumer/signup/tests/pact")
+
 MODELS = Path("user_service") / "models.py"
 NAME_FIELD = 'name: str = Field(description="The user\'s display name.")'
 RENAMED_FIELD = (
     'name: str = Field(serialization_alias="username", description="The user\'s display name.")'
 )
-BREAK_HEADLINE = "error: user-service breaks 1 of 2 interactions its consumers rely on:"
-EXPECTED_BREAK = "expects body.name (string) in 'a request for user 123'"
+RENAME_BREAK = "expects body.name (string) in 'a request for user 123'"
+
+USERS_ROUTES = Path("user_service") / "routes" / "users.py"
+CREATED_STATUS = "    status_code=status.HTTP_201_CREATED,"
+OK_STATUS = "    status_code=status.HTTP_200_OK,"
+SIGNUP_INTERACTION = "a signup with a free email"
+SIGNUP_BREAK = f"expects status 201 in '{SIGNUP_INTERACTION}'; {PROVIDER} returned 200"
+
+HEADLINE = re.compile(rf"error: {PROVIDER} breaks \d+ of \d+ interactions its consumers rely on:")
+# The cells of a row of the official CLI's can-i-deploy table (box drawing, or plain bars).
+TABLE_CELL = re.compile(r"[│┆|]")
+# The broker's dashboard marks each integration's row with data-integration="CONSUMER→PROVIDER".
+DASHBOARD_ROW = re.compile(r'data-integration="([^"→]+)→([^"]+)"')
 
 
 class StepFailedError(Exception):
@@ -47,13 +75,40 @@ class Scratch:
     root: Path
     broker_url: str
     version: str
-    renamed_version: str
     environment: dict[str, str] = field(default_factory=dict)
 
     @property
     def pacts(self) -> Path:
-        """Where the consumer tests write the pact for this run."""
+        """Where both consumers' tests write their pacts for this run."""
         return self.root / "pacts"
+
+    @property
+    def renamed_version(self) -> str:
+        """The provider version that renames `name` (it breaks both consumers)."""
+        return f"{self.version}+renamed-name"
+
+    @property
+    def signup_break_version(self) -> str:
+        """The provider version that answers a signup with 200 (only signup-service cares)."""
+        return f"{self.version}+signup-200"
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What `contract-first verify` said, line by line: which interactions held, which broke."""
+
+    exit_code: int
+    ok: list[str]
+    failed: list[str]
+    headline: str
+    caught: list[str]
+    summary: str
+    said: str
+
+
+def about(consumer: str, lines: list[str]) -> list[str]:
+    """The lines (verify's `ok`, `FAILED` or caught lines) about one consumer's interactions."""
+    return [line for line in lines if line.split(" ", 1)[0] == consumer]
 
 
 def run(
@@ -87,100 +142,180 @@ def indented(text: str, keep: Callable[[str], bool] = bool) -> str:
     return "\n".join(line.rstrip() for line in text.splitlines() if keep(line.strip()))
 
 
-def consumer_writes_the_pact(scratch: Scratch) -> str:
-    """The consumer's Pact tests run its real adapter against the mock server."""
+def verify(scratch: Scratch, extra: dict[str, str] | None = None) -> Verification:
+    """`contract-first verify` from the broker, its output split into what held and what broke."""
+    result = contract_first(scratch, "verify", extra=extra)
+    lines = result.stdout.splitlines()
+    errors = result.stderr.splitlines()
+    return Verification(
+        exit_code=result.returncode,
+        ok=[line.removeprefix("  ok ").strip() for line in lines if line.startswith("  ok ")],
+        failed=[
+            line.removeprefix("  FAILED ").strip() for line in lines if line.startswith("  FAILED ")
+        ],
+        headline=errors[0] if errors else "",
+        caught=[line.strip().removeprefix("- ") for line in errors[1:] if line.startswith("  - ")],
+        summary=lines[-1] if lines else "",
+        said=said(result),
+    )
+
+
+def changed_provider(scratch: Scratch, name: str, file: Path, anchor: str, change: str) -> Path:
+    """A scratch copy of the provider's source with one line of `file` changed; its src folder."""
+    source = scratch.root / name / "src"
+    shutil.copytree(PROVIDER_SOURCE, source, ignore=shutil.ignore_patterns("__pycache__"))
+    target = source / file
+    text = target.read_text(encoding="utf-8")
+    if text.count(anchor) != 1:
+        raise StepFailedError(f"could not find exactly one {anchor.strip()!r} in {file}")
+    target.write_text(text.replace(anchor, change), encoding="utf-8")
+    return source
+
+
+def verify_changed(scratch: Scratch, source: Path, version: str, branch: str) -> Verification:
+    """Verify the changed copy as provider `version` on `branch`: it must fail, as broken."""
+    # PYTHONPATH puts the scratch copy before the installed provider: verify serves the change.
+    inherited = scratch.environment.get("PYTHONPATH")
+    outcome = verify(
+        scratch,
+        extra={
+            "PYTHONPATH": os.pathsep.join(filter(None, (str(source), inherited))),
+            "PACT_PROVIDER_VERSION": version,
+            "PACT_PROVIDER_BRANCH": branch,
+        },
+    )
+    if outcome.exit_code == 0:
+        raise StepFailedError(
+            "verification PASSED against the changed provider: the break was missed\n"
+            + outcome.said
+        )
+    if outcome.exit_code != 1 or not HEADLINE.fullmatch(outcome.headline) or not outcome.caught:
+        raise StepFailedError(f"verification failed, but not as a broken contract:\n{outcome.said}")
+    if f"published as {version}" not in outcome.summary:
+        raise StepFailedError(f"the failed result was not published:\n{outcome.said}")
+    return outcome
+
+
+def can_i_deploy(scratch: Scratch, pacticipant: str, *version: str) -> tuple[bool, str]:
+    """The official CLI's verdict and table: (whether it said yes, what it printed)."""
+    verdict = contract_first(scratch, "can-i-deploy", pacticipant, "production", *version)
+    if "Computer says yes" in verdict.stdout and verdict.returncode == 0:
+        return True, verdict.stdout
+    if "Computer says no" in verdict.stdout and verdict.returncode != 0:
+        return False, verdict.stdout
+    raise StepFailedError(f"can-i-deploy {pacticipant} failed for another reason:\n{said(verdict)}")
+
+
+def verdict_line(table: str) -> str:
+    """The official CLI's last word: "Computer says yes" or "no"."""
+    return next(line.strip() for line in table.splitlines() if "Computer says" in line)
+
+
+def table_rows(table: str) -> dict[str, list[str]]:
+    """The official CLI's can-i-deploy table: each consumer's row, its cells stripped."""
+    rows = {}
+    for line in table.splitlines():
+        cells = [cell.strip() for cell in TABLE_CELL.split(line.strip().strip("│|"))]
+        if len(cells) > 4 and cells[0] in CONSUMERS and cells[2] == PROVIDER:
+            rows[cells[0]] = cells
+    return rows
+
+
+def consumers_write_the_pacts(scratch: Scratch) -> str:
+    """Both consumers' Pact tests run their real adapters against the mock server."""
     result = run(scratch, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                 "consumer/notifications/tests/pact")  # fmt: skip
-    pact_files = sorted(scratch.pacts.glob("*.json"))
-    if result.returncode != 0 or not pact_files:
-        raise StepFailedError(f"the consumer's pact tests failed:\n{said(result)[-3000:]}")
-    return f"{result.stdout.strip().splitlines()[-1]}; wrote {pact_files[0].name}"
+                 *PACT_TESTS)  # fmt: skip
+    if result.returncode != 0:
+        raise StepFailedError(f"the consumers' pact tests failed:\n{said(result)[-3000:]}")
+    lines = [result.stdout.strip().splitlines()[-1]]
+    for consumer in CONSUMERS:
+        pact_file = scratch.pacts / f"{consumer}-{PROVIDER}.json"
+        if not pact_file.is_file():
+            raise StepFailedError(f"the pact tests passed but wrote no {pact_file.name}")
+        interactions = json.loads(pact_file.read_text(encoding="utf-8"))["interactions"]
+        lines.append(f"wrote {pact_file.name}: {len(interactions)} interactions")
+    return "\n".join(lines)
 
 
-def consumer_publishes(scratch: Scratch) -> str:
-    """`contract-first publish`: the pact goes to the broker as the consumer's commit on main."""
+def consumers_publish(scratch: Scratch) -> str:
+    """`contract-first publish`: every pact in the folder, each as its consumer's commit on main."""
     result = contract_first(scratch, "publish", str(scratch.pacts))
     if result.returncode != 0:
         raise StepFailedError(f"publishing failed:\n{said(result)}")
+    for consumer in CONSUMERS:
+        if f"published for {consumer} version {scratch.version}" not in result.stdout:
+            raise StepFailedError(f"publishing did not say {consumer}'s pact went:\n{said(result)}")
     return indented(result.stdout, lambda line: line.startswith(("publishing", "✅", "Pact succ")))
 
 
 def provider_verifies(scratch: Scratch) -> str:
     """`contract-first verify` in broker mode, publishing the result as CI would."""
-    result = contract_first(scratch, "verify")
-    if result.returncode != 0:
-        raise StepFailedError(f"the provider failed verification:\n{said(result)[-3000:]}")
-    verified = [line.strip() for line in result.stdout.splitlines() if line.startswith("  ok ")]
-    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
-    if not verified or f"published as {scratch.version}" not in summary:
-        raise StepFailedError(f"verification passed but did not say so as told:\n{said(result)}")
+    outcome = verify(scratch)
+    if outcome.exit_code != 0:
+        raise StepFailedError(f"the provider failed verification:\n{outcome.said[-3000:]}")
+    silent = [consumer for consumer in CONSUMERS if not about(consumer, outcome.ok)]
+    if silent or f"published as {scratch.version}" not in outcome.summary:
+        raise StepFailedError(f"verification passed but did not say so as told:\n{outcome.said}")
     return "\n".join(
         [
             f"pulled the pacts for verification from {scratch.broker_url}; all honoured:",
-            *(f"  {line}" for line in verified),
-            summary,
+            *(f"  ok {line}" for line in outcome.ok),
+            outcome.summary,
         ]
     )
 
 
-def deploy_both(scratch: Scratch) -> str:
-    """can-i-deploy, then record-deployment, for the provider and then the consumer."""
-    lines = []
+def release(scratch: Scratch, pacticipant: str) -> str:
+    """can-i-deploy this version to production; if yes, record that it was deployed."""
+    yes, table = can_i_deploy(scratch, pacticipant)
+    if not yes:
+        raise StepFailedError(f"can-i-deploy {pacticipant} said no:\n{table}")
+    recorded = contract_first(scratch, "record-deployment", pacticipant, "production")
+    if recorded.returncode != 0:
+        raise StepFailedError(f"record-deployment {pacticipant} failed:\n{said(recorded)}")
+    return (
+        f"can-i-deploy {pacticipant} {scratch.version[:12]}: yes; recorded deployed to production"
+    )
+
+
+def deploy_all(scratch: Scratch) -> str:
+    """The provider goes first, then both consumers (side by side); then the provider asks again."""
     created = contract_first(scratch, "create-environment", "production", "--production")
     if created.returncode != 0:
         raise StepFailedError(f"could not create the production environment:\n{said(created)}")
-    for pacticipant in ("user-service", "notification-service"):
-        verdict = contract_first(scratch, "can-i-deploy", pacticipant, "production")
-        if verdict.returncode != 0 or "Computer says yes" not in verdict.stdout:
-            raise StepFailedError(f"can-i-deploy {pacticipant} said no:\n{said(verdict)}")
-        lines.append(f"can-i-deploy {pacticipant} {scratch.version[:12]} to production: yes")
-        recorded = contract_first(scratch, "record-deployment", pacticipant, "production")
-        if recorded.returncode != 0:
-            raise StepFailedError(f"record-deployment {pacticipant} failed:\n{said(recorded)}")
-        lines.append(f"recorded: {pacticipant} deployed to production")
+    lines = [release(scratch, PROVIDER)]
+    # Each consumer's release needs only the provider in production, not the other consumer.
+    with ThreadPoolExecutor(max_workers=len(CONSUMERS)) as pool:
+        lines += pool.map(lambda consumer: release(scratch, consumer), CONSUMERS)
+    yes, table = can_i_deploy(scratch, PROVIDER)
+    rows = table_rows(table)
+    if not yes or sorted(rows) != sorted(CONSUMERS):
+        raise StepFailedError(
+            f"can-i-deploy {PROVIDER} with both consumers deployed did not weigh both:\n{table}"
+        )
+    lines.append(f"can-i-deploy {PROVIDER} again, now that both consumers are in production:")
+    lines += [
+        f"  {consumer} {row[1][:12]} verified by {PROVIDER} {row[3][:12]}: success {row[4]}"
+        for consumer, row in sorted(rows.items())
+    ]
+    lines.append("  " + verdict_line(table))
     return "\n".join(lines)
 
 
 def renamed_provider_fails(scratch: Scratch) -> str:
     """A scratch copy of the provider renames the field; verification must fail, naming it."""
-    source = scratch.root / "renamed-provider" / "src"
-    shutil.copytree(PROVIDER_SOURCE, source, ignore=shutil.ignore_patterns("__pycache__"))
-    models = source / MODELS
-    text = models.read_text(encoding="utf-8")
-    if text.count(NAME_FIELD) != 1:
-        raise StepFailedError(f"could not find the `name` field to rename in {MODELS}")
-    models.write_text(text.replace(NAME_FIELD, RENAMED_FIELD), encoding="utf-8")
-    # PYTHONPATH puts the scratch copy before the installed provider: verify serves the rename.
-    inherited = scratch.environment.get("PYTHONPATH")
-    result = contract_first(
-        scratch,
-        "verify",
-        extra={
-            "PYTHONPATH": os.pathsep.join(filter(None, (str(source), inherited))),
-            "PACT_PROVIDER_VERSION": scratch.renamed_version,
-            "PACT_PROVIDER_BRANCH": "rename-name-to-username",
-        },
-    )
-    if result.returncode == 0:
-        raise StepFailedError(
-            "verification PASSED against the renamed provider: the break was missed\n"
-            + said(result)
-        )
-    errors = result.stderr.splitlines()
-    caught = [line.strip() for line in errors[1:] if line.startswith("  - ")]
-    if result.returncode != 1 or errors[:1] != [BREAK_HEADLINE] or not caught:
-        raise StepFailedError(f"verification failed, but not as a broken contract:\n{said(result)}")
-    if not any(EXPECTED_BREAK in line for line in caught):
-        raise StepFailedError(f"verification failed, but not for the rename:\n{said(result)}")
-    published = f"published as {scratch.renamed_version}"
-    if published not in result.stdout:
-        raise StepFailedError(f"the failed result was not published:\n{said(result)}")
+    source = changed_provider(scratch, "renamed-provider", MODELS, NAME_FIELD, RENAMED_FIELD)
+    outcome = verify_changed(scratch, source, scratch.renamed_version, "rename-name-to-username")
+    if not any(RENAME_BREAK in line for line in about(NOTIFICATIONS, outcome.caught)):
+        raise StepFailedError(f"verification failed, but not for the rename:\n{outcome.said}")
+    if not about(SIGNUP, outcome.caught):
+        raise StepFailedError(f"the rename should break signup-service too:\n{outcome.said}")
     return "\n".join(
         [
             f"in a scratch copy, {MODELS} now serialises `name` as `username`",
-            f"verification of user-service {scratch.renamed_version[:12]}... FAILED, as it must:",
-            f"  {errors[0]}",
-            *(f"    {line}" for line in caught),
+            f"verification of {PROVIDER} {scratch.renamed_version[:12]}... FAILED, as it must:",
+            f"  {outcome.headline}",
+            *(f"    - {line}" for line in outcome.caught),
             "the failed result is published to the broker",
         ]
     )
@@ -188,19 +323,91 @@ def renamed_provider_fails(scratch: Scratch) -> str:
 
 def renamed_provider_cannot_deploy(scratch: Scratch) -> str:
     """can-i-deploy for the renamed provider version must say no, because of that failure."""
-    verdict = contract_first(
-        scratch, "can-i-deploy", "user-service", "production", "--version", scratch.renamed_version
+    yes, table = can_i_deploy(scratch, PROVIDER, "--version", scratch.renamed_version)
+    if yes:
+        raise StepFailedError(f"can-i-deploy said yes to the renamed provider:\n{table}")
+    return "\n".join(
+        line for line in table.splitlines() if "failed" in line.lower() or "says no" in line
     )
-    if verdict.returncode == 0:
-        raise StepFailedError(f"can-i-deploy said yes to the renamed provider:\n{said(verdict)}")
-    if "Computer says no" not in verdict.stdout:
-        raise StepFailedError(f"can-i-deploy failed for another reason:\n{said(verdict)}")
-    reasons = [
-        line
-        for line in verdict.stdout.splitlines()
-        if "failed" in line.lower() or "says no" in line
+
+
+def signup_break_fails_only_signup(scratch: Scratch) -> str:
+    """A change only signup-service relies on: its interaction fails, notification's still pass."""
+    source = changed_provider(
+        scratch, "signup-200-provider", USERS_ROUTES, CREATED_STATUS, OK_STATUS
+    )
+    outcome = verify_changed(scratch, source, scratch.signup_break_version, "signup-answers-200")
+    failed_consumers = {line.split(" ", 1)[0] for line in outcome.failed}
+    if failed_consumers != {SIGNUP} or len(outcome.caught) != 1:
+        raise StepFailedError(f"verification should fail signup-service alone:\n{outcome.said}")
+    caught = outcome.caught[0]
+    if not (caught.startswith(SIGNUP) and caught.endswith(SIGNUP_BREAK)):
+        raise StepFailedError(f"verification failed, but not for the status:\n{outcome.said}")
+    if not about(NOTIFICATIONS, outcome.ok):
+        raise StepFailedError(f"notification-service's interactions should pass:\n{outcome.said}")
+    return "\n".join(
+        [
+            f"in a scratch copy, {USERS_ROUTES} now answers POST /users with 200, not 201",
+            f"verification of {PROVIDER} {scratch.version[:12]}... FAILED, as it must:",
+            f"  {outcome.headline}",
+            f"    - {caught}",
+            *(
+                f"  {consumer}: {len(about(consumer, outcome.ok))} interactions honoured, "
+                f"{len(about(consumer, outcome.failed))} failed"
+                for consumer in CONSUMERS
+            ),
+            "the failed result is published to the broker",
+        ]
+    )
+
+
+def signup_break_cannot_deploy(scratch: Scratch) -> str:
+    """can-i-deploy for that version says no, and the reason is signup-service alone."""
+    yes, table = can_i_deploy(scratch, PROVIDER, "--version", scratch.signup_break_version)
+    if yes:
+        raise StepFailedError(
+            f"can-i-deploy said yes to the provider signup-service breaks:\n{table}"
+        )
+    reasons = [line for line in table.splitlines() if "failed" in line.lower()]
+    rows = table_rows(table)
+    if (
+        not any(SIGNUP in line for line in reasons)
+        or any(NOTIFICATIONS in line for line in reasons)
+        or rows.get(SIGNUP, [""] * 5)[4] != "false"
+        or rows.get(NOTIFICATIONS, [""] * 5)[4] != "true"
+    ):
+        raise StepFailedError(f"can-i-deploy said no, but not because of signup-service:\n{table}")
+    return "\n".join(
+        [
+            *(f"{consumer} in production: success {rows[consumer][4]}" for consumer in CONSUMERS),
+            *reasons,
+            verdict_line(table),
+        ]
+    )
+
+
+def dashboard_lists_both(scratch: Scratch) -> str:
+    """The broker's dashboard, as a browser asks for it: both integrations are on it."""
+    # The broker is on loopback: never ask it through a proxy from the environment.
+    answer = httpx.get(
+        f"{scratch.broker_url}/", headers={"Accept": "text/html"}, timeout=10, trust_env=False
+    )
+    page = answer.text
+    if answer.status_code != 200 or not answer.headers.get("content-type", "").startswith(
+        "text/html"
+    ):
+        raise StepFailedError(f"the dashboard answered {answer.status_code}:\n{page[:2000]}")
+    integrations = [
+        f"{consumer} → {provider}" for consumer, provider in DASHBOARD_ROW.findall(page)
     ]
-    return "\n".join(reasons)
+    wanted = [f"{consumer} → {PROVIDER}" for consumer in CONSUMERS]
+    if sorted(integrations) != wanted:
+        raise StepFailedError(
+            f"the dashboard lists {integrations or 'no integrations'}, not {wanted}"
+        )
+    return (
+        f"{scratch.broker_url}/ lists {len(integrations)} integrations: {', '.join(integrations)}"
+    )
 
 
 @dataclass(frozen=True)
@@ -214,14 +421,15 @@ class Step:
 
 STEPS = (
     Step(
-        "The consumer states what it needs, and writes the pact",
-        "notification-service runs its real UserDirectory against the Pact mock server.",
-        consumer_writes_the_pact,
+        "The consumers state what they need, and write the pacts",
+        "notification-service's UserDirectory and signup-service's Registrar run against the"
+        " Pact mock server.",
+        consumers_write_the_pacts,
     ),
     Step(
-        "The consumer publishes the pact to the broker",
+        "The consumers publish their pacts to the broker",
         "Version = the git commit, branch = main; `contract-first publish` runs the official CLI.",
-        consumer_publishes,
+        consumers_publish,
     ),
     Step(
         "The provider verifies what its consumers need, from the broker",
@@ -229,19 +437,34 @@ STEPS = (
         provider_verifies,
     ),
     Step(
-        "Release: can-i-deploy says yes, both go to production",
-        "The broker's matrix: this provider version verified this consumer version.",
-        deploy_both,
+        "Release: can-i-deploy says yes, all three go to production",
+        "The broker's matrix: this provider version verified both consumers' pacts.",
+        deploy_all,
     ),
     Step(
         "A provider change renames `name` to `username`",
-        "The consumer in production still reads `name`. Only the contract can say so.",
+        "Both consumers in production still read `name`. Only the contract can say so.",
         renamed_provider_fails,
     ),
     Step(
         "Release of the renamed provider: can-i-deploy says no",
-        "Its verification against the consumer in production failed.",
+        "Its verification against the consumers in production failed.",
         renamed_provider_cannot_deploy,
+    ),
+    Step(
+        "A provider change answers a signup with 200 instead of 201",
+        "Only signup-service relies on the 201; notification-service never signs anyone up.",
+        signup_break_fails_only_signup,
+    ),
+    Step(
+        "Release of that provider: can-i-deploy says no, because of signup-service",
+        "notification-service's pact still holds; signup-service's does not.",
+        signup_break_cannot_deploy,
+    ),
+    Step(
+        "The broker's dashboard shows both integrations",
+        "What people see at the broker's front page (GET / with Accept: text/html).",
+        dashboard_lists_both,
     ),
 )
 
@@ -274,7 +497,7 @@ def main() -> int:
             version = os.environ.get("PACT_CONSUMER_VERSION") or commit_version(ROOT)
             with running_broker(root / "broker.sqlite3", root / "broker.log") as broker_url:
                 print(f"Local Pact Broker up at {broker_url}")
-                scratch = Scratch(root, broker_url, version, f"{version}+renamed-name")
+                scratch = Scratch(root, broker_url, version)
                 scratch.environment = {
                     **os.environ,
                     "PACT_DO_NOT_TRACK": "true",
@@ -288,12 +511,12 @@ def main() -> int:
                     "CONTRACT_FIRST_CONFIG": str(ROOT / "pyproject.toml"),
                 }
                 outcome = tell(scratch)
-        except (RuntimeError, ContractFirstError) as error:
+        except (RuntimeError, ContractFirstError, OSError) as error:
             print(f"\nFAILED before the story began: {error}", file=sys.stderr)
             return 1
     print(f"\nCleaned up the scratch workspace. Whole story: {time.perf_counter() - started:.1f}s")
     if outcome == 0:
-        print("The break was caught before it shipped.")
+        print("Both breaks were caught before they shipped, each blamed on the consumer it hurts.")
     return outcome
 
 

@@ -244,28 +244,29 @@ def _json_list(text: object) -> list[str]:
 
 
 def _expected_kind(interaction: Mapping[str, Any], path: str, key: str) -> str:
-    """What the consumer's pact says the field must be: its matcher, else its example's type."""
+    """What the consumer's pact says the field must be: its matcher, else its example's type.
+
+    The verifier names a concrete element (``$.items[0].name``); the pact's rule may name
+    every element (``$.items[*].name``), so both spellings are looked up.
+    """
     response = interaction.get("response", {})
     field_path = f"{path}.{key}"
-    rules = (response.get("matchingRules") or {}).get("body", {}).get(field_path, {})
+    body_rules = (response.get("matchingRules") or {}).get("body", {})
+    any_element = re.sub(r"\[\d+\]", "[*]", field_path)
+    rules = body_rules.get(field_path) or body_rules.get(any_element) or {}
     for rule in rules.get("matchers", ()):
         match = rule.get("match")
         if match == "regex":
             return f"string matching {rule.get('regex')}"
         if match in _MATCHER_WORDS:
             return _MATCHER_WORDS[match]
-    return _json_type(_example_at(response.get("body"), field_path))
-
-
-def _example_at(body: object, path: str) -> object:
+    body = response.get("body")
     if isinstance(body, Mapping) and "content" in body:  # V4 wraps the body
         body = body["content"]
-    value = body
-    for part in path.removeprefix("$").strip(".").split("."):
-        if not isinstance(value, Mapping) or part not in value:
-            return None
-        value = value[part]
-    return value
+    examples = _values_at(body, field_path) or _values_at(
+        body, re.sub(r"\[\d+\]", "[0]", field_path)
+    )
+    return _json_type(examples[0][1]) if examples else "any value"
 
 
 def _json_type(value: object) -> str:

@@ -36,9 +36,9 @@ from contract_first.errors import UsageError
 class Impact(Enum):
     """What a change does to the consumer, which decides the gate that must catch it."""
 
-    BREAKS = "breaks"  # the pact's own requests now get answers the consumer cannot use
+    BREAKS = "breaks"  # the pact's own requests are refused or get answers it cannot use
     WIDENS = "widens"  # answers unchanged today; the spec now allows ones that break it
-    SAFE = "safe"  # the consumer is unaffected
+    SAFE = "safe"  # nothing that today's pacts send or read has changed
     NONE = "none"  # the control row: nothing changed
 
 

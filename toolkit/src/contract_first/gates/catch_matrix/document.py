@@ -28,11 +28,14 @@ Each change is a small text edit to a scratch copy of `provider/src`. The gates:
   (`just check-pacts-against-spec`): every field the consumer relies on must be declared,
   required and non-nullable.
 
-Impact: **breaks** means the pact's own requests now get answers the consumer cannot use;
-**widens** means today's answers are unchanged but the spec now allows answers that break
-the consumer (a user without an email); **safe** means the consumer is unaffected. The rule,
-asserted by the test: pact verification catches every *breaks*, the pacts-vs-spec check
-catches every *widens*, and neither fails on a *safe* change or the control row.
+Impact: **breaks** means the pact's own requests are now refused or get answers the
+consumer cannot use, whether the change is to the response or to what the request must
+carry; **widens** means today's answers are unchanged but the spec now allows answers that
+break the consumer (a user without an email); **safe** means nothing today's consumers send
+or read has changed. The rule, asserted by the test: pact verification catches every
+*breaks*, the pacts-vs-spec check catches every *widens*, and neither fails on a *safe*
+change or the control row. That is stronger than "verification or the pacts-vs-spec check
+catches every break": every break here, request-side ones included, is caught by the replay.
 
 """
 
@@ -50,6 +53,26 @@ BLIND_SPOTS = """
   (regenerate and commit), never whether a consumer cares.
 - Consumer types catch only what the consumer's code touches by name and type; a status
   code, a path, or a field the consumer narrows at run time (`isinstance`) passes mypy.
+  Request-side renames and new required inputs do change the client's call signature
+  (`new-required-request-field`, `required-request-header`, `query-email-renamed`).
+- A provider that answers the wrong user (`repository-ignores-id`) leaves the spec as it
+  was, so only the replay sees it, and only through the 404 interaction, which gets the
+  decoy the provider states store. The lookup of user 123 passes: 123 is the lowest id in
+  the store, and that pact matches the user's name and email by type, not by value.
+- Request-side breaks make the provider refuse the pact's request (422), so the replay and
+  the pacts-vs-spec check catch them alike. `query-email-renamed` is the close one: the
+  provider ignores the `email` it no longer knows and returns the first two users, Ada and
+  the decoy the provider states store beside her; the replay fails only because of that
+  decoy, because signup-service asks for two users, and because its pact pins each one's
+  email. Against a store holding only Ada the replay passes, and only the pacts-vs-spec
+  check (an undeclared query parameter) sees the break.
+- A change to something no consumer uses is *safe* for today's consumers, and no gate but
+  spec drift can see it: `cursor-renamed-after` renames the search's `cursor`, which no pact
+  sends because no consumer pages. The first consumer whose pact sends `cursor` makes the
+  pacts-vs-spec check fail on this row, and the test with it, until the row is reclassified.
+- A new response field, even a required one (`new-required-response-field`), breaks no one:
+  the replay allows fields the pact does not name, and the pacts-vs-spec check asks only
+  that the fields a pact relies on be declared, required and non-nullable.
 """
 
 
