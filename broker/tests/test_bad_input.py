@@ -21,6 +21,8 @@ class Case:
     body: bytes
     status: int
     content_type: str = "application/json"
+    message: str = ""
+    """Text the answer must contain (it names the problem), if given."""
 
 
 def _json(value: object) -> bytes:
@@ -40,6 +42,25 @@ def _publish_body(content: bytes, consumer: str = "Foo") -> bytes:
     )
 
 
+def _publish_fields(**fields: object) -> bytes:
+    """A valid publish body for Foo 9 with some top-level fields replaced."""
+    body = json.loads(_publish_body(_json(pact_document("Foo", "Bar"))))
+    body.update(fields)
+    return _json(body)
+
+
+def _pact_with(raw_value: bytes) -> bytes:
+    """A pact whose provider state param ``id`` is the raw JSON text ``raw_value``."""
+    return _json(pact_document("Foo", "Bar")).replace(b'"id": 1}', b'"id": ' + raw_value + b"}")
+
+
+def _result_with(raw_value: bytes) -> bytes:
+    return b'{"success": true, "providerApplicationVersion": "2", "x": ' + raw_value + b"}"
+
+
+LONG = "x" * 256
+TOO_MANY_TAGS = [f"t{i}" for i in range(101)]
+PUT_PACT = "/pacts/provider/Bar/consumer/Foo/version/9"
 PUBLISH = "/contracts/publish"
 RESULTS = "/pacts/provider/Bar/consumer/Foo/pact-version/{sha}/verification-results"
 DEEP = b"[" * 100_000 + b"]" * 100_000
@@ -119,6 +140,208 @@ CASES = {
     "pacticipant without a name": Case("POST", "/pacticipants", _json({"name": ["x"]}), 400),
 }
 
+# Issue #9 "Hardening" (ingestion): non-finite numbers, invalid Unicode, limits, '/' in names.
+NON_FINITE = {
+    "NaN": b"NaN",
+    "Infinity": b"Infinity",
+    "-Infinity": b"-Infinity",
+    "overflow to inf": b"1e400",
+    "negative overflow": b"-1e400",
+}
+for label, raw in NON_FINITE.items():
+    message = "finite"
+    CASES[f"{label} in a legacy PUT pact"] = Case(
+        "PUT", PUT_PACT, _pact_with(raw), 400, message=message
+    )
+    CASES[f"{label} in published pact content"] = Case(
+        "POST", PUBLISH, _publish_body(_pact_with(raw)), 400, message=message
+    )
+    CASES[f"{label} in a publish body"] = Case(
+        "POST",
+        PUBLISH,
+        _publish_fields(buildUrl=1).replace(b": 1}", b": " + raw + b"}"),
+        400,
+        message=message,
+    )
+    CASES[f"{label} in a verification result"] = Case(
+        "POST", RESULTS, _result_with(raw), 400, message=message
+    )
+
+LONE_SURROGATES = {
+    "escaped low": b'"\\udc00"',
+    "escaped high": b'"a\\ud800b"',
+    "escaped low then high": b'"\\udc00\\ud800"',
+    "UTF-8-encoded": b'"\xed\xb0\x80"',
+}
+for label, raw in LONE_SURROGATES.items():
+    message = "Unicode" if label != "UTF-8-encoded" else "UTF-8"
+    CASES[f"lone surrogate ({label}) in a legacy PUT pact"] = Case(
+        "PUT", PUT_PACT, _pact_with(raw), 400, message=message
+    )
+    CASES[f"lone surrogate ({label}) in published pact content"] = Case(
+        "POST", PUBLISH, _publish_body(_pact_with(raw)), 400, message=message
+    )
+    CASES[f"lone surrogate ({label}) in a verification result"] = Case(
+        "POST", RESULTS, _result_with(raw), 400, message=message
+    )
+CASES["lone surrogate as an object key"] = Case(
+    "POST", "/pacticipants", b'{"name": "Baz", "\\ud800": 1}', 400, message="Unicode"
+)
+
+LIMIT = "255"
+CASES.update(
+    {
+        "publish with a long pacticipant name": Case(
+            "POST", PUBLISH, _publish_fields(pacticipantName=LONG), 400, message=LIMIT
+        ),
+        "publish with a long version": Case(
+            "POST", PUBLISH, _publish_fields(pacticipantVersionNumber=LONG), 400, message=LIMIT
+        ),
+        "publish with a long branch": Case(
+            "POST", PUBLISH, _publish_fields(branch=LONG), 400, message=LIMIT
+        ),
+        "publish with a long tag": Case(
+            "POST", PUBLISH, _publish_fields(tags=["ok", LONG]), 400, message=LIMIT
+        ),
+        "publish with too many tags": Case(
+            "POST", PUBLISH, _publish_fields(tags=TOO_MANY_TAGS), 400, message="100"
+        ),
+        "publish with a long provider name": Case(
+            "POST",
+            PUBLISH,
+            _publish_body(_json(pact_document("Foo", LONG))).replace(
+                b'"Bar"', b'"' + LONG.encode() + b'"'
+            ),
+            400,
+            message=LIMIT,
+        ),
+        "publish for a consumer named with a slash": Case(
+            "POST",
+            PUBLISH,
+            _json(
+                {
+                    **json.loads(_publish_body(_json(pact_document("Foo/x", "Bar")), "Foo/x")),
+                    "pacticipantName": "Foo/x",
+                }
+            ),
+            400,
+            message="'/'",
+        ),
+        "publish for a provider named with a slash": Case(
+            "POST",
+            PUBLISH,
+            _publish_body(_json(pact_document("Foo", "Bar/x"))).replace(b'"Bar"', b'"Bar/x"'),
+            400,
+            message="'/'",
+        ),
+        "legacy PUT with a long version": Case(
+            "PUT",
+            f"/pacts/provider/Bar/consumer/Foo/version/{LONG}",
+            _json(pact_document("Foo", "Bar")),
+            400,
+            message=LIMIT,
+        ),
+        "legacy PUT for a long consumer name": Case(
+            "PUT",
+            f"/pacts/provider/Bar/consumer/{LONG}/version/9",
+            _json(pact_document(LONG, "Bar")),
+            400,
+            message=LIMIT,
+        ),
+        "tag PUT with a long tag": Case(
+            "PUT", f"/pacticipants/Foo/versions/1.0.0/tags/{LONG}", b"", 400, message=LIMIT
+        ),
+        "tag PUT on a long version": Case(
+            "PUT", f"/pacticipants/Foo/versions/{LONG}/tags/prod", b"", 400, message=LIMIT
+        ),
+        "tag PUT for a long pacticipant": Case(
+            "PUT", f"/pacticipants/{LONG}/versions/1/tags/prod", b"", 400, message=LIMIT
+        ),
+        "branch version PUT with a long branch": Case(
+            "PUT", f"/pacticipants/Foo/branches/{LONG}/versions/1.0.0", b"", 400, message=LIMIT
+        ),
+        "branch version PUT with a long version": Case(
+            "PUT", f"/pacticipants/Foo/branches/main/versions/{LONG}", b"", 400, message=LIMIT
+        ),
+        "version PUT with a long number": Case(
+            "PUT", f"/pacticipants/Foo/versions/{LONG}", b"{}", 400, message=LIMIT
+        ),
+        "version PUT with a long tag": Case(
+            "PUT",
+            "/pacticipants/Foo/versions/2",
+            _json({"tags": [{"name": LONG}]}),
+            400,
+            message=LIMIT,
+        ),
+        "version PUT with too many tags": Case(
+            "PUT",
+            "/pacticipants/Foo/versions/2",
+            _json({"tags": [{"name": t} for t in TOO_MANY_TAGS]}),
+            400,
+            message="100",
+        ),
+        "environment POST with a long name": Case(
+            "POST", "/environments", _json({"name": LONG}), 400, message=LIMIT
+        ),
+        "environment PUT with a long name": Case(
+            "PUT", "/environments/some-uuid", _json({"name": LONG}), 400, message=LIMIT
+        ),
+        "pacticipant POST with a long name": Case(
+            "POST", "/pacticipants", _json({"name": LONG}), 400, message=LIMIT
+        ),
+        "pacticipant POST with a slash": Case(
+            "POST", "/pacticipants", _json({"name": "a/b"}), 400, message="'/'"
+        ),
+        "pacticipant PUT with a long name": Case(
+            "PUT", f"/pacticipants/{LONG}", b"{}", 400, message=LIMIT
+        ),
+        "pacticipant PATCH with a long name": Case(
+            "PATCH", f"/pacticipants/{LONG}", b"{}", 400, message=LIMIT
+        ),
+        "pacticipant PATCH with a long main branch": Case(
+            "PATCH", "/pacticipants/Foo", _json({"mainBranch": LONG}), 400, message=LIMIT
+        ),
+        "verification with a long provider version": Case(
+            "POST",
+            RESULTS,
+            _json({"success": True, "providerApplicationVersion": LONG}),
+            400,
+            message=LIMIT,
+        ),
+        "verification with a long branch": Case(
+            "POST",
+            RESULTS,
+            _json(
+                {"success": True, "providerApplicationVersion": "2", "providerVersionBranch": LONG}
+            ),
+            400,
+            message=LIMIT,
+        ),
+        "verification with a long tag": Case(
+            "POST",
+            RESULTS,
+            _json(
+                {"success": True, "providerApplicationVersion": "2", "providerVersionTags": [LONG]}
+            ),
+            400,
+            message=LIMIT,
+        ),
+        "verification with too many tags": Case(
+            "POST",
+            RESULTS,
+            _json(
+                {
+                    "success": True,
+                    "providerApplicationVersion": "2",
+                    "providerVersionTags": TOO_MANY_TAGS,
+                }
+            ),
+            400,
+            message="100",
+        ),
+    }
+)
+
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BrokerServer, str]]:
@@ -129,7 +352,8 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BrokerSer
             verify(client, "Foo", "Bar", "b-1", success=True)
             deploy(client, "Bar", "b-1", "production")
             pact = client.get("/pacts/provider/Bar/consumer/Foo/latest").json()
-        sha = pact["_links"]["pb:publish-verification-results"]["href"].split("/")[-2]
+        parts = pact["_links"]["pb:publish-verification-results"]["href"].split("/")
+        sha = parts[parts.index("pact-version") + 1]
         yield server, sha
 
 
@@ -158,4 +382,5 @@ def test_bad_request_is_a_json_4xx_and_changes_nothing(
     assert response.headers["content-type"].split(";")[0].endswith("json")
     body = response.json()
     assert "error" in body or "errors" in body, body
+    assert case.message in response.text, response.text
     assert _dump(server.database) == before

@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from local_pact_broker.auth import install_auth
 from local_pact_broker.errors import install_error_handlers
 from local_pact_broker.events import EventBus
+from local_pact_broker.http_methods import HttpMethodsMiddleware
 from local_pact_broker.routes import (
     dashboard,
     environments,
@@ -45,4 +46,6 @@ def create_app(settings: Settings | None = None, events: EventBus | None = None)
         dashboard,
     ):
         app.include_router(module.router)
+    # Outermost: HEAD is a GET for every layer below (auth included); 405s get ``Allow``.
+    app.add_middleware(HttpMethodsMiddleware, routes_of=app)
     return app

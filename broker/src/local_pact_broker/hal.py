@@ -19,7 +19,15 @@ _COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators
 
 
 def base_url(request: Request) -> str:
-    """The broker's own base URL as the client reached it, so links work through any host name."""
+    """The broker's own base URL: ``PACT_BROKER_BASE_URL`` when set, else as the client saw it.
+
+    Without the setting links follow the host name the client used (``Host``).
+    """
+    app = request.scope.get("app")
+    settings = getattr(getattr(app, "state", None), "settings", None)
+    configured: str | None = getattr(settings, "base_url", None)
+    if configured:
+        return configured
     return str(request.base_url).rstrip("/")
 
 
@@ -49,13 +57,28 @@ def curies(base: str, context: str) -> list[Link]:
 
 
 def hal(body: dict[str, Any], status: int = 200) -> JSONResponse:
-    """A HAL+JSON response."""
-    return JSONResponse(body, status_code=status, media_type=HAL_JSON)
+    """A HAL+JSON response.
+
+    Text that is not valid Unicode (a lone surrogate stored before such input was refused) is
+    shown as ``?`` rather than failing the whole answer.
+    """
+    try:
+        return JSONResponse(body, status_code=status, media_type=HAL_JSON)
+    except UnicodeEncodeError:
+        content = compact_json(body).encode("utf-8", errors="replace")
+        return _raw_hal(content, status)
 
 
 def compact_json(value: object) -> str:
     """``value`` as JSON text exactly as :func:`hal` would render it, for bodies built in parts."""
     return _COMPACT_JSON.encode(value)
+
+
+def _raw_hal(content: bytes, status: int) -> JSONResponse:
+    response = JSONResponse(None, status_code=status, media_type=HAL_JSON)
+    response.body = content
+    response.init_headers()
+    return response
 
 
 def hal_text(body: str, status: int = 200) -> Response:

@@ -2,10 +2,23 @@
 
 import sqlite3
 
+from local_pact_broker.errors import validation_failed
+from local_pact_broker.limits import MAX_TAGS_PER_VERSION, name_problems, too_many_tags
 from local_pact_broker.models import PacticipantVersion
 from local_pact_broker.timestamps import now
 
 MAIN_BRANCH_CANDIDATES = ("main", "master", "develop")
+
+
+def check_name(field: str, value: str, *, pacticipant: bool = False) -> None:
+    """400 (``errors`` keyed by ``field``) if the value breaks a limit in ``limits.py``.
+
+    Called before anything new is inserted, so every route that creates a pacticipant,
+    version, branch or tag is covered; the write transaction then rolls back whole.
+    """
+    problems = name_problems(value, pacticipant=pacticipant)
+    if problems:
+        raise validation_failed({field: [f"{field} {p}" for p in problems]})
 
 
 def find_pacticipant(db: sqlite3.Connection, name: str) -> sqlite3.Row | None:
@@ -26,6 +39,7 @@ def ensure_pacticipant(db: sqlite3.Connection, name: str) -> sqlite3.Row:
     row = find_pacticipant(db, name)
     if row is not None:
         return row
+    check_name("pacticipant name", name, pacticipant=True)
     stamp = now()
     db.execute(
         "INSERT INTO pacticipants (name, display_name, created_at, updated_at) VALUES (?,?,?,?)",
@@ -45,6 +59,8 @@ def update_pacticipant(
     repository_url: str | None,
 ) -> None:
     """Set the editable attributes of a pacticipant (``None`` leaves a field unchanged)."""
+    if main_branch is not None:
+        check_name("mainBranch", main_branch)
     db.execute(
         "UPDATE pacticipants SET main_branch = coalesce(?, main_branch), "
         "display_name = coalesce(?, display_name), "
@@ -111,6 +127,7 @@ def ensure_version(
         row = find_version(db, pacticipant["name"], number)
         assert row is not None  # noqa: S101
         return row, False
+    check_name("version number", number)
     db.execute(
         "INSERT INTO versions (pacticipant_id, number, build_url, created_at) VALUES (?,?,?,?)",
         (pacticipant["id"], number, build_url, now()),
@@ -122,6 +139,7 @@ def ensure_version(
 
 def add_branch_version(db: sqlite3.Connection, version: sqlite3.Row, branch: str) -> None:
     """Put a version on a branch (creating the branch), and adopt a main branch if none is set."""
+    check_name("branch name", branch)
     pacticipant_id = version["pacticipant_id"]
     db.execute(
         "INSERT OR IGNORE INTO branches (pacticipant_id, name, created_at) VALUES (?,?,?)",
@@ -152,12 +170,18 @@ def branch_created_at(db: sqlite3.Connection, pacticipant: str, branch: str) -> 
 
 
 def add_tag(db: sqlite3.Connection, version_id: int, tag: str) -> bool:
-    """Tag a version; ``True`` if the tag is new."""
+    """Tag a version; ``True`` if the tag is new. 400 beyond ``MAX_TAGS_PER_VERSION`` tags."""
+    check_name("tag name", tag)
     cursor = db.execute(
         "INSERT OR IGNORE INTO tags (version_id, name, created_at) VALUES (?,?,?)",
         (version_id, tag, now()),
     )
-    return cursor.rowcount == 1
+    if cursor.rowcount != 1:
+        return False
+    count = db.execute("SELECT count(*) FROM tags WHERE version_id = ?", (version_id,)).fetchone()
+    if count[0] > MAX_TAGS_PER_VERSION:
+        raise validation_failed({"tags": [too_many_tags(count[0])]})
+    return True
 
 
 def branches_of_version(db: sqlite3.Connection, version_id: int) -> list[sqlite3.Row]:

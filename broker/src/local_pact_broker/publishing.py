@@ -9,6 +9,7 @@ import binascii
 import json
 import re
 import sqlite3
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,12 @@ from local_pact_broker import pacts_repository as pacts
 from local_pact_broker.errors import BrokerError, validation_failed
 from local_pact_broker.events import Event
 from local_pact_broker.hal import PLAIN_JSON
+from local_pact_broker.limits import (
+    MAX_TAGS_PER_VERSION,
+    RefusedJsonError,
+    name_problems,
+    strict_json_loads,
+)
 from local_pact_broker.pact_content import (
     InvalidPactError,
     content_diff,
@@ -26,6 +33,8 @@ from local_pact_broker.pact_content import (
     validate_pact,
 )
 from local_pact_broker.representations import pact_url
+
+_NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]")
 
 CONTENT_CHANGE_REFUSED = (
     "Cannot change the content of the pact for {consumer} version {number} and provider "
@@ -82,14 +91,15 @@ def _decode_contract(raw: object, index: int, errors: dict[str, list[str]]) -> C
         return ContractToPublish("", "", {})
     content = raw.get("content")
     try:
-        decoded = json.loads(base64.b64decode(str(content), validate=True))
+        decoded = strict_json_loads(base64.b64decode(str(content), validate=True))
         pact = validate_pact(decoded)
     except (binascii.Error, ValueError, TypeError, RecursionError) as error:
-        detail = (
-            "; ".join(f"{k} {' '.join(v)}" for k, v in error.messages.items())
-            if isinstance(error, InvalidPactError)
-            else "content must be base64-encoded pact JSON"
-        )
+        if isinstance(error, InvalidPactError):
+            detail = "; ".join(f"{k} {' '.join(v)}" for k, v in error.messages.items())
+        elif isinstance(error, RefusedJsonError):
+            detail = f"pact content was refused: {error}"
+        else:
+            detail = "content must be base64-encoded pact JSON"
         errors.setdefault("contracts", []).append(f"{where}: {detail}")
         return ContractToPublish("", "", {})
     consumer = raw.get("consumerName") or pacticipant_name(pact, "consumer") or ""
@@ -98,7 +108,30 @@ def _decode_contract(raw: object, index: int, errors: dict[str, list[str]]) -> C
         errors.setdefault("contracts", []).append(
             f"{where}: consumerName '{consumer}' does not match the consumer name in the pact"
         )
+    for role, value in (("consumer", consumer), ("provider", provider)):
+        problems = name_problems(value, pacticipant=True) if isinstance(value, str) else []
+        if problems:
+            errors.setdefault("contracts", []).extend(
+                f"{where}: {role} name {problem}" for problem in problems
+            )
     return ContractToPublish(str(consumer), str(provider), pact)
+
+
+def _check_limits(
+    name: str, number: str, branch: object, tags: list[str], errors: dict[str, list[str]]
+) -> None:
+    checks = [("pacticipantName", name, True), ("pacticipantVersionNumber", number, False)]
+    if isinstance(branch, str):
+        checks.append(("branch", branch, False))
+    checks.extend(("tags", tag, False) for tag in tags)
+    for key, value, pacticipant in checks:
+        problems = name_problems(value, pacticipant=pacticipant)
+        if problems:
+            errors.setdefault(key, []).extend(problems)
+    if len(set(tags)) > MAX_TAGS_PER_VERSION:
+        errors.setdefault("tags", []).append(
+            f"at most {MAX_TAGS_PER_VERSION} tags per version; got {len(set(tags))}"
+        )
 
 
 def parse_publish_request(body: dict[str, Any]) -> PublishRequest:
@@ -125,6 +158,7 @@ def parse_publish_request(body: dict[str, Any]) -> PublishRequest:
                 f"The consumer name '{contract.consumer}' does not match the pacticipantName "
                 f"'{name}'"
             )
+    _check_limits(name, number, branch, raw_tags, errors)
     if errors:
         raise validation_failed(errors)
     build_url = body.get("buildUrl")
@@ -139,7 +173,8 @@ def parse_publish_request(body: dict[str, Any]) -> PublishRequest:
 
 
 def _squashed(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
+    """The name without case, punctuation or spaces, keeping letters of every script."""
+    return _NOT_LETTER_OR_DIGIT.sub("", unicodedata.normalize("NFKC", name).casefold())
 
 
 def _duplicate_name_notices(db: sqlite3.Connection, names: set[str], base: str) -> list[str]:

@@ -1,11 +1,11 @@
 """Reading JSON request bodies safely: size limit, content type and parse errors as 4xx."""
 
-import json
 from typing import Any
 
 from fastapi import Request
 
 from local_pact_broker.errors import BrokerError
+from local_pact_broker.limits import RefusedJsonError, strict_json_loads
 from local_pact_broker.settings import Settings
 
 
@@ -35,7 +35,9 @@ async def json_body(request: Request) -> Any:  # noqa: ANN401 - any JSON value
         media = request.headers.get("content-type", "")
         raise BrokerError(415, {"error": f"Unsupported content type '{media}', expected JSON"})
     try:
-        return json.loads(raw)
+        return strict_json_loads(raw)
+    except RefusedJsonError as error:
+        raise BrokerError(400, {"error": f"The request body was refused: {error}"}) from None
     except (ValueError, RecursionError):  # bad syntax or UTF-8, too deep, integer too long
         text = raw[:200].decode(errors="replace")
         raise BrokerError(

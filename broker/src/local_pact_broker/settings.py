@@ -1,8 +1,9 @@
 """Runtime configuration, read from the environment (prefix ``PACT_BROKER_``)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -15,6 +16,10 @@ class Settings(BaseSettings):
     port: int = 9292
     database: Path = Path(".broker/broker.sqlite3")
     max_body_bytes: int = 5 * 1024 * 1024
+    # The URL clients reach the broker at (``PACT_BROKER_BASE_URL``, as the official image).
+    # When set, every link and every webhook ``pactUrl`` uses it, whatever ``Host`` or
+    # ``X-Forwarded-*`` headers say; unset, links follow the URL the client used.
+    base_url: str | None = None
 
     # Webhooks (see webhook_policy.py). Space-separated lists, as in the official image.
     webhook_host_whitelist: str = "127.0.0.1 ::1 localhost"
@@ -32,3 +37,14 @@ class Settings(BaseSettings):
     bearer_token: SecretStr | None = None
     read_only_bearer_token: SecretStr | None = None
     allow_public_read: bool = False
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute_base_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+            raise ValueError("must be an absolute http(s) URL such as https://broker.example.org")
+        return value

@@ -27,9 +27,11 @@ from local_pact_broker.webhook_policy import (
     check_request,
     redact_headers,
     redact_url,
+    request_problems,
     retry_delay,
     scrub,
     secrets_of,
+    sendable_url,
     system_resolver,
 )
 from local_pact_broker.webhook_templates import render_body, render_template, render_url
@@ -81,6 +83,8 @@ class ExecutionResult:
     response: dict[str, Any] | None = None
     error: str | None = None
     logs: list[str] = field(default_factory=list)
+    # The request can never be built or sent as it is: retrying would fail the same way.
+    permanent: bool = False
 
     @property
     def log_text(self) -> str:
@@ -111,11 +115,21 @@ def _stamp() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _one_line(text: str) -> str:
+    """Text for one log line: CR, LF and other controls escaped so a value cannot forge lines."""
+    return "".join(c if c.isprintable() or c == "\t" else repr(c)[1:-1] for c in text)
+
+
+def storable(text: str) -> str:
+    """Text SQLite and a UTF-8 response can hold (a lone surrogate becomes ``?``)."""
+    return text.encode("utf-8", errors="replace").decode("utf-8")
+
+
 def _send(
     request: RenderedRequest, headers: dict[str, str], address: str, timeout: float
 ) -> tuple[http.client.HTTPResponse, str]:
     """Send to the vetted address (never re-resolving the name); the response and its text."""
-    parts = urlsplit(request.url)
+    parts = urlsplit(sendable_url(request.url))
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     connection: http.client.HTTPConnection
     if parts.scheme.lower() == "https":
@@ -157,11 +171,18 @@ def execute(
     shown = {"headers": shown_headers, "body": shown_body, "url": shown_url}
     result = ExecutionResult(success=False, request=shown)
     log = result.logs.append
-    log(f"[{_stamp()}] INFO: HTTP/1.1 {request.method} {shown_url}")
+    log(f"[{_stamp()}] INFO: HTTP/1.1 {_one_line(request.method)} {_one_line(shown_url)}")
     for name, value in shown_headers.items():
-        log(f"[{_stamp()}] INFO: {name}: {value}")
+        log(f"[{_stamp()}] INFO: {_one_line(name)}: {_one_line(value)}")
     if request.body:
         log(f"[{_stamp()}] INFO: {scrub(request.body, secrets)[:_MAX_LOGGED_BODY]}")
+    problems = request_problems(request.url, headers)
+    if problems:
+        reasons = "; ".join(m for messages in problems.values() for m in messages)
+        result.error = f"The webhook request cannot be sent: {_one_line(reasons)}"
+        result.permanent = True
+        log(f"[{_stamp()}] ERROR: {result.error}")
+        return result
     verdict = check_request(request.url, request.method, policy, resolve)
     if not verdict.allowed:
         reasons = "; ".join(m for messages in verdict.errors.values() for m in messages)
@@ -170,6 +191,13 @@ def execute(
         return result
     try:
         response, text = _send(request, headers, verdict.addresses[0], timeout)
+    except ValueError as error:  # includes UnicodeError: the request cannot be built
+        result.error = f"The webhook request cannot be sent: {type(error).__name__} - " + (
+            _one_line(scrub(str(error), secrets))
+        )
+        result.permanent = True
+        log(f"[{_stamp()}] ERROR: {result.error}")
+        return result
     except (OSError, http.client.HTTPException) as error:
         result.error = f"{type(error).__name__} - {scrub(str(error), secrets)}"
         log(f"[{_stamp()}] ERROR: Error executing webhook {result.error}")
@@ -256,8 +284,25 @@ class WebhookWorker:
         for trigger in due:
             if self._stopping.is_set():
                 break
-            self._deliver(trigger)
+            try:
+                self._deliver(trigger)
+            except Exception as error:
+                # Never let one delivery stop the queue: record it as failed and go on.
+                logger.exception("webhook delivery %s failed", trigger["uuid"])
+                self._record_crash(trigger, error)
         return len(due)
+
+    def _record_crash(self, trigger: Any, error: Exception) -> None:  # noqa: ANN401 - sqlite3.Row
+        message = _one_line(f"{type(error).__name__} - {error}")
+        logs = (
+            f"[{_stamp()}] ERROR: The webhook request could not be built or sent: {message}\n"
+            f"[{_stamp()}] INFO: Attempt {trigger['attempts_made'] + 1} failed; giving up\n"
+        )
+        try:
+            with self._database.writing() as db:
+                webhooks.record_attempt(db, trigger["id"], False, storable(logs), None)
+        except Exception:
+            logger.exception("could not record the failure of webhook delivery %s", trigger["uuid"])
 
     def _deliver(self, trigger: Any) -> None:  # noqa: ANN401 - sqlite3.Row
         with self._database.reading() as db:
@@ -271,7 +316,8 @@ class WebhookWorker:
         else:
             rendered = RenderedRequest.render(json.loads(webhook["request"]), context)
             result = execute(rendered, self._policy, self._timeout, self._resolve)
-            delay = None if result.success else retry_delay(attempt, self._schedule)
+            finished = result.success or result.permanent
+            delay = None if finished else retry_delay(attempt, self._schedule)
         if not result.success:
             note = "giving up" if delay is None else f"retrying in {delay:g} seconds"
             result.logs.append(f"[{_stamp()}] INFO: Attempt {attempt} failed; {note}")
@@ -283,4 +329,6 @@ class WebhookWorker:
         )
         next_at = None if delay is None else time.time() + delay
         with self._database.writing() as db:
-            webhooks.record_attempt(db, trigger["id"], result.success, result.log_text, next_at)
+            webhooks.record_attempt(
+                db, trigger["id"], result.success, storable(result.log_text), next_at
+            )

@@ -18,7 +18,7 @@ import re
 import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from local_pact_broker.settings import Settings
 from local_pact_broker.webhook_templates import includes_parameter
@@ -28,6 +28,12 @@ REDACTED = "**********"
 _SENSITIVE_HEADER = re.compile(r"authorization|token", re.IGNORECASE)
 _SENSITIVE_QUERY = re.compile(r"token|password|secret|key|signature|sig", re.IGNORECASE)
 _SEE_DOC = "See /doc/webhooks#whitelist for more information."
+# RFC 9110 token characters: what a header name (and a method) may be made of.
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+# Characters kept as they are when a URL path or query is made sendable; everything else
+# (spaces, controls, non-ASCII as UTF-8) is percent-encoded.
+_URL_SAFE = "/%:@!$&'()*+,;=-._~?"
+_NETLOC_FORBIDDEN = re.compile(r"[\x00-\x20\x7f\\]")
 
 
 def system_resolver(host: str) -> list[str]:
@@ -111,6 +117,76 @@ def _is_loopback(address: str) -> bool:
     return ip is not None and ip.is_loopback
 
 
+def sendable_url(url: str) -> str:
+    """The URL with its path and query percent-encoded (UTF-8) where HTTP/1.1 needs it.
+
+    Raises ``ValueError`` (``UnicodeEncodeError`` for text that is not valid Unicode, such as a
+    lone surrogate) when the URL cannot be sent at all; :func:`url_problem` says why.
+    """
+    parts = urlsplit(url)
+    _ = parts.port  # raises ValueError for a port outside 0-65535
+    return urlunsplit(
+        (
+            parts.scheme,
+            parts.netloc,
+            quote(parts.path, safe=_URL_SAFE),
+            quote(parts.query, safe=_URL_SAFE),
+            "",
+        )
+    )
+
+
+def url_problem(url: str) -> str | None:
+    """Why this URL can never be requested, or ``None`` if it can."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:
+        return f"Invalid URL '{redact_url(url)}': {error}"
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        return f"Invalid URL '{redact_url(url)}': port must be between 1 and 65535"
+    if not parts.netloc.isascii() or _NETLOC_FORBIDDEN.search(parts.netloc):
+        return (
+            "the host part of the URL must be ASCII without spaces or control characters"
+            " (use the punycode form of an internationalised domain name)"
+        )
+    try:
+        sendable_url(url)
+    except ValueError:
+        return "the URL contains characters that cannot be percent-encoded (invalid Unicode)"
+    return None
+
+
+def header_problem(name: str, value: str) -> str | None:
+    """Why this header can never be sent, or ``None`` if it can."""
+    if not _TOKEN.match(name):
+        return f"header name {name!r} is not a valid HTTP header name"
+    if any(c in value for c in "\r\n\x00"):
+        return f"header {name} must not contain CR, LF or NUL characters"
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        return f"header {name} must only contain ISO-8859-1 (latin-1) characters"
+    return None
+
+
+def request_problems(url: str, headers: Mapping[str, str]) -> dict[str, list[str]]:
+    """Why a (rendered) webhook request can never be built or sent, in the ``errors`` shape."""
+    errors: dict[str, list[str]] = {}
+    problem = url_problem(url)
+    if problem is not None:
+        errors["request.url"] = [problem]
+    header_problems = [
+        p for p in (header_problem(str(k), str(v)) for k, v in headers.items()) if p is not None
+    ]
+    if header_problems:
+        errors["request.headers"] = header_problems
+    return errors
+
+
 def check_request(
     url: str, method: str, policy: WebhookPolicy, resolve: Resolver = system_resolver
 ) -> Verdict:
@@ -118,6 +194,10 @@ def check_request(
     errors: dict[str, list[str]] = {}
     if method.upper() not in policy.methods:
         errors["request.httpMethod"] = [f"must be {' or '.join(policy.methods)}. {_SEE_DOC}"]
+    problem = url_problem(url)
+    if problem is not None:
+        errors["request.url"] = [problem]
+        return Verdict(errors)
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if parts.scheme.lower() not in ("http", "https") or not host:
@@ -205,10 +285,13 @@ def redact_url(url: str) -> str:
 def secrets_of(headers: Mapping[str, str], url: str, password: str | None) -> list[str]:
     """Secret values of a request, to scrub from logs even where a server echoes them back."""
     values = [v for k, v in headers.items() if _SENSITIVE_HEADER.search(k)]
-    parts = urlsplit(url)
-    if parts.password:
-        values.append(parts.password)
-    values.extend(v for k, v in parse_qsl(parts.query) if _SENSITIVE_QUERY.search(k))
+    try:
+        parts = urlsplit(url)
+        if parts.password:
+            values.append(parts.password)
+        values.extend(v for k, v in parse_qsl(parts.query) if _SENSITIVE_QUERY.search(k))
+    except ValueError:
+        pass
     if password:
         values.append(password)
     secrets = {s for s in values if len(s) >= 4 and not includes_parameter(s)}

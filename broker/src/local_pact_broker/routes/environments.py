@@ -11,6 +11,7 @@ from local_pact_broker import pacticipants_repository as pacticipants
 from local_pact_broker.dependencies import DatabaseDep, JsonBodyDep
 from local_pact_broker.errors import not_found, validation_failed
 from local_pact_broker.hal import base_url, hal, link
+from local_pact_broker.limits import name_problems
 from local_pact_broker.representations import embedded_pacticipant, embedded_version
 from local_pact_broker.request_body import json_object
 from local_pact_broker.timestamps import display
@@ -52,6 +53,8 @@ def _validate(db: sqlite3.Connection, body: dict[str, Any], current_id: int | No
         errors["name"] = ["is missing"]
     elif " " in name:
         errors["name"] = ["cannot contain spaces"]
+    elif problems := name_problems(name):
+        errors["name"] = problems
     else:
         existing = environments.find_environment(db, name=name)
         if existing is not None and existing["id"] != current_id:
@@ -224,6 +227,8 @@ def record_deployment(
     """Record that a version is now deployed to an environment (``record-deployment``)."""
     data = json_object(body)
     instance = data.get("applicationInstance") or data.get("target")
+    if isinstance(instance, str) and (problems := name_problems(instance)):
+        raise validation_failed({"applicationInstance": problems})
     base = base_url(request)
     with db.writing() as connection:
         env = _environment(connection, uuid)

@@ -5,6 +5,7 @@ import re
 import sqlite3
 import time
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
@@ -20,7 +21,7 @@ from local_pact_broker.request_body import json_object
 from local_pact_broker.settings import Settings
 from local_pact_broker.storage import Database
 from local_pact_broker.timestamps import display
-from local_pact_broker.webhook_delivery import RenderedRequest, execute
+from local_pact_broker.webhook_delivery import ExecutionResult, RenderedRequest, execute
 from local_pact_broker.webhook_policy import (
     REDACTED,
     WebhookPolicy,
@@ -28,6 +29,7 @@ from local_pact_broker.webhook_policy import (
     parse_retry_schedule,
     redact_headers,
     redact_url,
+    request_problems,
 )
 from local_pact_broker.webhook_templates import (
     includes_parameter,
@@ -169,6 +171,14 @@ def _request_errors(request: object, policy: WebhookPolicy) -> dict[str, list[st
     headers = request.get("headers", {})
     if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
         errors["request.headers"] = ["must be an object of strings"]
+    elif isinstance(url, str) and url:
+        # Values that can never be sent (CR/LF, non-latin-1 header values, a bad port...).
+        errors.update(request_problems(url, headers))
+    try:
+        json.dumps(request, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        errors["request"] = ["must be valid Unicode text (it holds a lone surrogate)"]
+        return errors
     if isinstance(method, str) and method and isinstance(url, str) and url:
         # Placeholders are rendered first, so the host checked is the one that will be called.
         rendered = render_url(url, placeholder_context())
@@ -233,7 +243,7 @@ def _list(request: Request, rows: list[sqlite3.Row], self_title: str = "Webhooks
     body = {
         "_links": {
             "curies": [{"href": f"{base}/doc/webhooks-{{rel}}", "name": "pb", "templated": True}],
-            "pb:create": link(str(request.url).split("?", 1)[0], "POST to create a webhook"),
+            "pb:create": link(base + quote(request.url.path), "POST to create a webhook"),
             "pb:webhooks": [
                 link(
                     f"{base}/webhooks/{row['uuid']}",
@@ -242,7 +252,7 @@ def _list(request: Request, rows: list[sqlite3.Row], self_title: str = "Webhooks
                 )
                 for row in rows
             ],
-            "self": link(str(request.url).split("?", 1)[0], self_title),
+            "self": link(base + quote(request.url.path), self_title),
         }
     }
     return hal(body)
@@ -388,7 +398,11 @@ def execute_webhook(
     request: Request,
     db: DatabaseDep,
 ) -> JSONResponse:
-    """Send the webhook now, once, with the latest matching pact; 200 on success, else 500."""
+    """Send the webhook now, once, with the latest matching pact.
+
+    As the official broker (``process_post`` returns true): 200 whether or not the request
+    succeeded; ``success``, ``error``, ``request``/``response`` and ``logs`` say what happened.
+    """
     base = base_url(request)
     with db.reading() as connection:
         row = webhooks.find_webhook(connection, webhook_uuid)
@@ -396,8 +410,12 @@ def execute_webhook(
             raise not_found()
         context = _latest_matching_context(connection, row, base)
     settings: Settings = request.app.state.settings
-    rendered = RenderedRequest.render(json.loads(row["request"]), context)
-    result = execute(rendered, _policy(request), settings.webhook_timeout_seconds)
+    try:
+        rendered = RenderedRequest.render(json.loads(row["request"]), context)
+        result = execute(rendered, _policy(request), settings.webhook_timeout_seconds)
+    except Exception as error:
+        message = f"The webhook request could not be built or sent: {type(error).__name__}"
+        result = ExecutionResult(False, {}, error=message, logs=[message])
     body: dict[str, Any] = {}
     if result.error is not None:
         body["error"] = {"message": result.error}
@@ -410,7 +428,7 @@ def execute_webhook(
         "webhook": {"href": f"{base}/webhooks/{webhook_uuid}"},
         "try-again": link(f"{base}/webhooks/{webhook_uuid}/execute", "Execute the webhook again"),
     }
-    return hal(body, 200 if result.success else 500)
+    return hal(body)
 
 
 def _triggered_body(base: str, row: sqlite3.Row, schedule_length: int) -> dict[str, Any]:
@@ -463,7 +481,7 @@ def _status_body(
         },
         "_embedded": {"triggeredWebhooks": triggered},
         "_links": {
-            "self": link(str(request.url), "Webhooks status"),
+            "self": link(base + quote(request.url.path), "Webhooks status"),
             "pb:error-logs": error_logs,
             **links,
         },

@@ -71,7 +71,8 @@ def sync_detailed(
      Return the user with this id, or 404 when there is none.
 
     Args:
-        user_id (int): The user's id, a positive integer.
+        user_id (int): The user's id, a whole number from 1 to 9223372036854775807 in plain
+            decimal digits (no sign, leading zeros, decimal point or spaces).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -102,7 +103,8 @@ def sync(
      Return the user with this id, or 404 when there is none.
 
     Args:
-        user_id (int): The user's id, a positive integer.
+        user_id (int): The user's id, a whole number from 1 to 9223372036854775807 in plain
+            decimal digits (no sign, leading zeros, decimal point or spaces).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -128,7 +130,8 @@ async def asyncio_detailed(
      Return the user with this id, or 404 when there is none.
 
     Args:
-        user_id (int): The user's id, a positive integer.
+        user_id (int): The user's id, a whole number from 1 to 9223372036854775807 in plain
+            decimal digits (no sign, leading zeros, decimal point or spaces).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -157,7 +160,8 @@ async def asyncio(
      Return the user with this id, or 404 when there is none.
 
     Args:
-        user_id (int): The user's id, a positive integer.
+        user_id (int): The user's id, a whole number from 1 to 9223372036854775807 in plain
+            decimal digits (no sign, leading zeros, decimal point or spaces).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

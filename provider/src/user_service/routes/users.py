@@ -1,6 +1,5 @@
 """``/users``: look a user up by id, search users by email a page at a time, create a user."""
 
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
@@ -8,14 +7,11 @@ from fastapi.exceptions import RequestValidationError
 
 from user_service.auth import ApiTokenRequired
 from user_service.dependencies import UsersRepositoryDep
+from user_service.ids import CANONICAL_USER_ID, MAX_ID, MIN_ID, parse_canonical_id
 from user_service.models import ErrorMessage, NewUser, User, UsersPage
 from user_service.users_repository import EmailTakenError
 
 router = APIRouter(tags=["users"])
-
-# A cursor is the id of the last user on the previous page; SQLite ids are signed 64-bit.
-_CURSOR = re.compile(r"[1-9][0-9]{0,18}")
-_MAX_ID = 2**63 - 1
 
 
 @router.get(
@@ -26,7 +22,18 @@ _MAX_ID = 2**63 - 1
     responses={status.HTTP_404_NOT_FOUND: {"model": ErrorMessage, "description": "No such user"}},
 )
 def get_user(
-    user_id: Annotated[int, Path(gt=0, description="The user's id, a positive integer.")],
+    user_id: Annotated[
+        int,
+        Path(
+            ge=MIN_ID,
+            le=MAX_ID,
+            description=(
+                f"The user's id, a whole number from {MIN_ID} to {MAX_ID} in plain decimal "
+                "digits (no sign, leading zeros, decimal point or spaces)."
+            ),
+        ),
+        CANONICAL_USER_ID,
+    ],
     users: UsersRepositoryDep,
 ) -> User:
     """Return the user with this id, or 404 when there is none."""
@@ -63,8 +70,10 @@ def _after_id(cursor: str | None) -> int:
     """The id a cursor continues after; a 422 like FastAPI's own for one we never issued."""
     if cursor is None:
         return 0
-    if _CURSOR.fullmatch(cursor) and int(cursor) <= _MAX_ID:
-        return int(cursor)
+    # A cursor is the id of the last user on the previous page, so it is spelt like one.
+    after_id = parse_canonical_id(cursor)
+    if after_id is not None:
+        return after_id
     raise RequestValidationError(
         [
             {
