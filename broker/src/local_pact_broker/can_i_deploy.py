@@ -7,7 +7,7 @@ versions already in the target environment. Reasons and counts use the official 
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from local_pact_broker.models import PacticipantVersion, Publication, Verification
@@ -19,6 +19,7 @@ class Mode(Enum):
     VERSION = "version"
     ENVIRONMENT = "environment"
     LATEST = "latest"
+    BRANCH = "branch"
     ANY = "any"
 
 
@@ -31,6 +32,7 @@ class Side:
     mode: Mode
     environment: str | None = None
     requested_number: str | None = None
+    branch: str | None = None
 
     def describe(self, version: PacticipantVersion | None) -> str:
         """Official wording for this side.
@@ -46,10 +48,15 @@ class Side:
                 )
             prefix = "one of the versions" if len(self.versions) > 1 else "the version"
             return f"{prefix} of {name} currently in {self.environment} ({version.number})"
+        from_branch = f" from branch {self.branch}" if self.branch else ""
         if self.mode is Mode.LATEST:
             if version is None:
-                return f"the latest version of {name} (no such version exists)"
-            return f"the latest version of {name} ({version.number})"
+                return f"the latest version of {name}{from_branch} (no such version exists)"
+            return f"the latest version of {name}{from_branch} ({version.number})"
+        if self.mode is Mode.BRANCH:
+            if version is None:
+                return f"a version of {name}{from_branch} (no such version exists)"
+            return f"one of the versions of {name}{from_branch} ({version.number})"
         if self.mode is Mode.VERSION:
             number = version.number if version else self.requested_number
             if version is None and not self.versions:
@@ -67,6 +74,7 @@ class MatrixRow:
     verification: Verification | None
     consumer_side: Side
     provider_side: Side
+    ignored: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,7 @@ class Verdict:
     success: int
     failed: int
     unknown: int
+    ignored: int = 0
 
     @property
     def reason(self) -> str:
@@ -121,6 +130,26 @@ def _rows_as_consumer(
             )
             version = found.provider_version if found else None
             rows.append(MatrixRow(publication, version, found, specified, other))
+            continue
+        if other.mode is Mode.BRANCH:
+            # Any version of the branch: each one that verified this pact, else one open row.
+            verified = [
+                (provider_version, found)
+                for provider_version in other.versions
+                if (
+                    found := _latest_verification(
+                        verifications,
+                        publication.pact_sha,
+                        other.pacticipant,
+                        provider_version.number,
+                    )
+                )
+                is not None
+            ]
+            if not verified:
+                rows.append(MatrixRow(publication, None, None, specified, other))
+            for provider_version, found in verified:
+                rows.append(MatrixRow(publication, provider_version, found, specified, other))
             continue
         if not other.versions:
             rows.append(MatrixRow(publication, None, None, specified, other))
@@ -172,6 +201,19 @@ def matrix_rows(
     return rows
 
 
+def _ignoring(
+    rows: Sequence[MatrixRow], specified: str, ignored: frozenset[str]
+) -> list[MatrixRow]:
+    """Rows with the other (not the specified) pacticipant in ``ignored`` marked ignored."""
+    marked = []
+    for row in rows:
+        other = (
+            row.provider_side if row.consumer_side.pacticipant == specified else row.consumer_side
+        )
+        marked.append(replace(row, ignored=other.pacticipant in ignored))
+    return marked
+
+
 def _describe_pair(row: MatrixRow) -> str:
     consumer = row.consumer_side.describe(row.publication.consumer_version)
     provider = row.provider_side.describe(row.provider_version)
@@ -184,9 +226,22 @@ def decide(
     publications: Sequence[Publication],
     verifications: Sequence[Verification],
     warn_no_environment: bool = False,
+    ignored: frozenset[str] = frozenset(),
 ) -> Verdict:
-    """The can-i-deploy verdict for the specified versions against the other sides."""
+    """The can-i-deploy verdict for the specified versions against the other sides.
+
+    Rows with an ``ignored`` pacticipant (``--ignore``) are kept, marked, and do not count.
+    """
     warnings: list[tuple[str, str]] = []
+    if specified.mode is not Mode.VERSION and specified.versions:
+        warnings.append(
+            (
+                "warning",
+                "WARN: It is recommended to specify the version number (rather than the tag or "
+                "branch) of the pacticipant you wish to deploy to avoid race conditions. Without "
+                "a version number, this result will not be reliable.",
+            )
+        )
     if warn_no_environment:
         warnings.append(
             (
@@ -203,9 +258,14 @@ def decide(
             else f"No pacts or verifications have been published for {specified.pacticipant}"
         )
         return Verdict((), (*warnings, ("error", text)), False, 0, 0, 0)
-    rows = matrix_rows(specified, others, publications, verifications)
-    failed = [r for r in rows if r.verification is not None and not r.verification.success]
-    unverified = [r for r in rows if r.verification is None]
+    rows = _ignoring(
+        matrix_rows(specified, others, publications, verifications),
+        specified.pacticipant,
+        ignored,
+    )
+    counted = [r for r in rows if not r.ignored]
+    failed = [r for r in counted if r.verification is not None and not r.verification.success]
+    unverified = [r for r in counted if r.verification is None]
     errors = [("error", f"The verification for {_describe_pair(r)} failed") for r in failed]
     errors.extend(
         (
@@ -217,7 +277,7 @@ def decide(
     errors = list(dict.fromkeys(errors))
     if errors:
         reasons = (*warnings, *errors)
-    elif rows:
+    elif counted:
         reasons = (
             *warnings,
             ("success", "All required verification results are published and successful"),
@@ -229,7 +289,8 @@ def decide(
         rows=tuple(rows),
         reasons=reasons,
         deployable=deployable,
-        success=len(rows) - len(failed) - len(unverified),
+        success=len(counted) - len(failed) - len(unverified),
         failed=len(failed),
         unknown=len(unverified),
+        ignored=len(rows) - len(counted),
     )

@@ -63,12 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def serve(host: str | None, port: int | None) -> int:
-    """Serve the broker with uvicorn until interrupted; 2 if its settings are refused."""
+    """Serve the broker with uvicorn until interrupted; 2 if settings or database are refused."""
     # Imported here so that up/down/status start quickly: they never load the app.
     import uvicorn  # noqa: PLC0415
 
     from local_pact_broker.app import create_app  # noqa: PLC0415
     from local_pact_broker.auth import AuthConfigurationError  # noqa: PLC0415
+    from local_pact_broker.schema_migrations import NewerSchemaError  # noqa: PLC0415
 
     try:
         settings = Settings()
@@ -82,6 +83,9 @@ def serve(host: str | None, port: int | None) -> int:
         return 2
     except AuthConfigurationError as error:
         print(f"{PROG}: refusing to start: {error}", file=sys.stderr)
+        return 2
+    except NewerSchemaError as error:
+        print(f"{PROG}: refusing to start: {settings.database}: {error}", file=sys.stderr)
         return 2
     uvicorn.run(app, host=host or settings.host, port=port or settings.port)
     return 0

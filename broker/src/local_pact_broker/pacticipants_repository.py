@@ -43,7 +43,7 @@ def ensure_pacticipant(db: sqlite3.Connection, name: str) -> sqlite3.Row:
     stamp = now()
     db.execute(
         "INSERT INTO pacticipants (name, display_name, created_at, updated_at) VALUES (?,?,?,?)",
-        (name, name, stamp, stamp),
+        (name, "", stamp, stamp),  # "" = none given: shown as generate_display_name(name)
     )
     created = find_pacticipant(db, name)
     assert created is not None  # noqa: S101 - just inserted in this transaction

@@ -4,6 +4,7 @@ import json
 import sqlite3
 from typing import Any
 
+from local_pact_broker.display_names import display_name
 from local_pact_broker.hal import curies, link, segment
 from local_pact_broker.pacticipants_repository import (
     branches_of_version,
@@ -155,7 +156,7 @@ def pacticipant_body(base: str, db: sqlite3.Connection, row: sqlite3.Row) -> dic
         }
     body: dict[str, Any] = {
         "name": name,
-        "displayName": row["display_name"],
+        "displayName": display_name(name, row["display_name"]),
         "createdAt": display(row["created_at"]),
         "updatedAt": display(row["updated_at"]),
         "_embedded": embedded,

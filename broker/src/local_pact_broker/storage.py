@@ -1,4 +1,4 @@
-"""The SQLite database: schema, connections and the one-transaction-per-write rule.
+"""The SQLite database: connections and the one-transaction-per-write rule.
 
 WAL mode lets readers run while a writer commits; a process-wide lock serialises writers so
 that a request never fails with ``database is locked`` under concurrent publishes.
@@ -9,6 +9,8 @@ closing the last one checkpoints the whole WAL into the database file. Durabilit
 change: every write is still committed in WAL mode with ``synchronous=NORMAL``, which survives
 the process being killed. A connection is only ever used by the thread that opened it, and by
 one ``reading``/``writing`` block at a time (a nested block opens its own).
+
+The schema is in :mod:`local_pact_broker.schema_migrations`; opening a database migrates it.
 """
 
 import sqlite3
@@ -17,109 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS pacticipants (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE,
-    display_name TEXT NOT NULL,
-    main_branch TEXT,
-    repository_url TEXT,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS versions (
-    id INTEGER PRIMARY KEY,
-    pacticipant_id INTEGER NOT NULL REFERENCES pacticipants(id),
-    number TEXT NOT NULL,
-    build_url TEXT,
-    created_at TEXT NOT NULL,
-    UNIQUE (pacticipant_id, number)
-);
-CREATE TABLE IF NOT EXISTS branches (
-    id INTEGER PRIMARY KEY,
-    pacticipant_id INTEGER NOT NULL REFERENCES pacticipants(id),
-    name TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    UNIQUE (pacticipant_id, name)
-);
-CREATE TABLE IF NOT EXISTS branch_versions (
-    id INTEGER PRIMARY KEY,
-    branch_id INTEGER NOT NULL REFERENCES branches(id),
-    version_id INTEGER NOT NULL REFERENCES versions(id),
-    created_at TEXT NOT NULL,
-    UNIQUE (branch_id, version_id)
-);
-CREATE TABLE IF NOT EXISTS tags (
-    version_id INTEGER NOT NULL REFERENCES versions(id),
-    name TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    PRIMARY KEY (version_id, name)
-);
-CREATE TABLE IF NOT EXISTS pact_versions (
-    id INTEGER PRIMARY KEY,
-    consumer_id INTEGER NOT NULL REFERENCES pacticipants(id),
-    provider_id INTEGER NOT NULL REFERENCES pacticipants(id),
-    sha TEXT NOT NULL,
-    content TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    UNIQUE (consumer_id, provider_id, sha)
-);
-CREATE TABLE IF NOT EXISTS pact_publications (
-    id INTEGER PRIMARY KEY,
-    consumer_version_id INTEGER NOT NULL REFERENCES versions(id),
-    provider_id INTEGER NOT NULL REFERENCES pacticipants(id),
-    pact_version_id INTEGER NOT NULL REFERENCES pact_versions(id),
-    created_at TEXT NOT NULL,
-    UNIQUE (consumer_version_id, provider_id)
-);
-CREATE TABLE IF NOT EXISTS verifications (
-    id INTEGER PRIMARY KEY,
-    pact_version_id INTEGER NOT NULL REFERENCES pact_versions(id),
-    provider_version_id INTEGER NOT NULL REFERENCES versions(id),
-    success INTEGER NOT NULL,
-    build_url TEXT,
-    body TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS environments (
-    id INTEGER PRIMARY KEY,
-    uuid TEXT NOT NULL UNIQUE,
-    name TEXT NOT NULL UNIQUE,
-    display_name TEXT,
-    production INTEGER NOT NULL,
-    contacts TEXT,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS deployed_versions (
-    id INTEGER PRIMARY KEY,
-    uuid TEXT NOT NULL UNIQUE,
-    version_id INTEGER NOT NULL REFERENCES versions(id),
-    environment_id INTEGER NOT NULL REFERENCES environments(id),
-    application_instance TEXT,
-    created_at TEXT NOT NULL,
-    undeployed_at TEXT
-);
-CREATE TABLE IF NOT EXISTS released_versions (
-    id INTEGER PRIMARY KEY,
-    uuid TEXT NOT NULL UNIQUE,
-    version_id INTEGER NOT NULL REFERENCES versions(id),
-    environment_id INTEGER NOT NULL REFERENCES environments(id),
-    created_at TEXT NOT NULL,
-    support_ended_at TEXT,
-    UNIQUE (version_id, environment_id)
-);
-CREATE INDEX IF NOT EXISTS verifications_by_pact_version ON verifications (pact_version_id);
-CREATE INDEX IF NOT EXISTS publications_by_provider ON pact_publications (provider_id);
-CREATE INDEX IF NOT EXISTS versions_by_pacticipant ON versions (pacticipant_id, id);
-CREATE INDEX IF NOT EXISTS branch_versions_by_version ON branch_versions (version_id);
-CREATE INDEX IF NOT EXISTS current_deployments ON deployed_versions (version_id)
-    WHERE undeployed_at IS NULL;
-CREATE INDEX IF NOT EXISTS current_releases ON released_versions (version_id)
-    WHERE support_ended_at IS NULL;
-CREATE INDEX IF NOT EXISTS pact_versions_by_provider ON pact_versions (provider_id, consumer_id);
-CREATE INDEX IF NOT EXISTS pact_versions_by_sha ON pact_versions (sha);
-"""
+from local_pact_broker.schema_migrations import migrate
 
 _WRITE_LOCK = threading.Lock()
 
@@ -134,7 +34,7 @@ class Database:
         connection = self._connect()
         try:
             connection.execute("PRAGMA journal_mode=WAL")
-            connection.executescript(SCHEMA)
+            migrate(connection)
         finally:
             connection.close()
 

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from local_pact_broker import environments_repository as environments
 from local_pact_broker import pacticipants_repository as pacticipants
 from local_pact_broker.dependencies import DatabaseDep, JsonBodyDep
+from local_pact_broker.display_names import display_name
 from local_pact_broker.errors import not_found, validation_failed
 from local_pact_broker.hal import base_url, hal, link
 from local_pact_broker.limits import name_problems
@@ -22,7 +23,7 @@ router = APIRouter()
 def environment_body(base: str, env: sqlite3.Row) -> dict[str, Any]:
     """One environment, as the official broker shows it."""
     url = f"{base}/environments/{env['uuid']}"
-    label = env["display_name"] or env["name"]
+    label = display_name(env["name"], env["display_name"])
     body: dict[str, Any] = {
         "uuid": env["uuid"],
         "name": env["name"],
@@ -41,8 +42,7 @@ def environment_body(base: str, env: sqlite3.Row) -> dict[str, Any]:
             "pb:environments": link(f"{base}/environments", "Environments"),
         },
     }
-    if env["display_name"]:
-        body["displayName"] = env["display_name"]
+    body["displayName"] = display_name(env["name"], env["display_name"])
     return body
 
 
@@ -160,7 +160,7 @@ def currently_deployed(uuid: str, request: Request, db: DatabaseDep) -> JSONResp
     with db.reading() as connection:
         env = _environment(connection, uuid)
         rows = environments.deployed_versions(connection, env["id"])
-    label = env["display_name"] or env["name"]
+    label = display_name(env["name"], env["display_name"])
     return hal(
         {
             "_embedded": {"deployedVersions": [_deployed_json(base, r) for r in rows]},
@@ -181,7 +181,7 @@ def currently_supported(uuid: str, request: Request, db: DatabaseDep) -> JSONRes
     with db.reading() as connection:
         env = _environment(connection, uuid)
         rows = environments.released_versions(connection, env["id"])
-    label = env["display_name"] or env["name"]
+    label = display_name(env["name"], env["display_name"])
     released = [
         {
             "uuid": r["uuid"],

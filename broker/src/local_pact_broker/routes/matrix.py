@@ -11,6 +11,7 @@ from local_pact_broker import models_repository as models
 from local_pact_broker import pacticipants_repository as pacticipants
 from local_pact_broker.can_i_deploy import MatrixRow, Mode, Side, Verdict, decide
 from local_pact_broker.dependencies import DatabaseDep
+from local_pact_broker.display_names import display_name
 from local_pact_broker.errors import validation_failed
 from local_pact_broker.hal import base_url, hal, link
 from local_pact_broker.models import PacticipantVersion
@@ -27,12 +28,12 @@ from local_pact_broker.timestamps import display
 router = APIRouter()
 
 
-def _parse_selectors(request: Request) -> list[dict[str, str]]:
+def _parse_selectors(request: Request, prefix: str = "q[][") -> list[dict[str, str]]:
     selectors: list[dict[str, str]] = []
     for key, value in request.query_params.multi_items():
-        if not key.startswith("q[]["):
+        if not key.startswith(prefix) or not key.endswith("]"):
             continue
-        field = key[4:-1]
+        field = key[len(prefix) : -1]
         if field == "pacticipant" or not selectors or field in selectors[-1]:
             selectors.append({})
         selectors[-1][field] = value
@@ -43,15 +44,28 @@ def _models(db: sqlite3.Connection, rows: list[sqlite3.Row]) -> tuple[Pacticipan
     return tuple(pacticipants.version_model(db, row) for row in rows)
 
 
-def _resolve(db: sqlite3.Connection, selector: dict[str, str]) -> Side:
+def _main_branch(db: sqlite3.Connection, name: str) -> str | None:
+    row = pacticipants.find_pacticipant(db, name)
+    return str(row["main_branch"]) if row is not None and row["main_branch"] else None
+
+
+def _resolve(db: sqlite3.Connection, selector: dict[str, str], specified: bool = False) -> Side:
     name = selector.get("pacticipant", "")
     number = selector.get("version")
     if number:
         row = pacticipants.find_version(db, name, number)
         return Side(name, _models(db, [row] if row else []), Mode.VERSION, requested_number=number)
-    if selector.get("branch"):
-        rows = pacticipants.versions_on_branch(db, name, selector["branch"])[:1]
-        return Side(name, _models(db, rows), Mode.LATEST)
+    branch = selector.get("branch")
+    if selector.get("mainBranch") == "true":
+        branch = _main_branch(db, name)
+        if branch is None:
+            return Side(name, (), Mode.LATEST)
+    if branch:
+        rows = pacticipants.versions_on_branch(db, name, branch)
+        if specified or selector.get("latest") == "true":
+            # The version to deploy: the newest on the branch.
+            return Side(name, _models(db, rows[:1]), Mode.LATEST, branch=branch)
+        return Side(name, _models(db, rows), Mode.BRANCH, branch=branch)
     if selector.get("tag"):
         tagged = pacticipants.latest_version(db, name, selector["tag"])
         return Side(name, _models(db, [tagged] if tagged else []), Mode.LATEST)
@@ -72,11 +86,21 @@ def _integrated(db: sqlite3.Connection, name: str) -> list[str]:
 
 
 def _other_side(
-    db: sqlite3.Connection, name: str, environment: str | None, latest: bool, tag: str | None
+    db: sqlite3.Connection,
+    name: str,
+    environment: str | None,
+    latest: bool,
+    tag: str | None,
+    main_branch: bool = False,
 ) -> Side:
     if environment:
         rows = environments.versions_in_environment(db, name, environment)
         return Side(name, _models(db, rows), Mode.ENVIRONMENT, environment=environment)
+    if main_branch:
+        # can-i-merge: the latest version of each integrated pacticipant's main branch.
+        branch = _main_branch(db, name)
+        rows = pacticipants.versions_on_branch(db, name, branch)[:1] if branch else []
+        return Side(name, _models(db, rows), Mode.LATEST, branch=branch)
     if latest or tag:
         row = pacticipants.latest_version(db, name, tag)
         return Side(name, _models(db, [row] if row else []), Mode.LATEST)
@@ -126,8 +150,7 @@ def _environment_json(base: str, env: sqlite3.Row) -> dict[str, Any]:
         "createdAt": display(env["created_at"]),
         "_links": {"self": link(f"{base}/environments/{env['uuid']}", "Environment", env["name"])},
     }
-    if env["display_name"]:
-        body["displayName"] = env["display_name"]
+    body["displayName"] = display_name(env["name"], env["display_name"])
     return body
 
 
@@ -152,7 +175,11 @@ def _row_json(base: str, db: sqlite3.Connection, row: MatrixRow) -> dict[str, An
         },
         "verificationResult": None,
     }
-    if row.provider_version is not None:
+    if row.ignored:
+        body["ignored"] = True
+    # As the official matrix: a pact nobody verified has no provider version (S077, S094).
+    body["provider"]["version"] = None
+    if row.provider_version is not None and row.verification is not None:
         body["provider"]["version"] = _version_json(base, db, row.provider_version)
     if row.verification is not None:
         metadata = encode_metadata([("cvn", number)])
@@ -175,6 +202,7 @@ def _answer(base: str, db: sqlite3.Connection, verdict: Verdict) -> JSONResponse
                 "success": verdict.success,
                 "failed": verdict.failed,
                 "unknown": verdict.unknown,
+                **({"ignored": verdict.ignored} if verdict.ignored else {}),
             },
             "notices": [{"type": t, "text": text} for t, text in verdict.reasons],
             "matrix": [_row_json(base, db, row) for row in verdict.rows],
@@ -189,6 +217,8 @@ def _evaluate(
     environment: str | None,
     latest: bool,
     tag: str | None,
+    main_branch: bool = False,
+    ignored: frozenset[str] = frozenset(),
 ) -> JSONResponse:
     if not selectors or not all(s.get("pacticipant") for s in selectors):
         raise validation_failed(["Please specify the pacticipant name"])
@@ -198,12 +228,12 @@ def _evaluate(
         for selector in selectors:
             if pacticipants.find_pacticipant(connection, selector["pacticipant"]) is None:
                 raise validation_failed([f"Pacticipant {selector['pacticipant']} not found"])
-        specified = _resolve(connection, selectors[0])
+        specified = _resolve(connection, selectors[0], specified=True)
         if len(selectors) > 1:
             others = [_resolve(connection, s) for s in selectors[1:]]
         else:
             others = [
-                _other_side(connection, name, environment, latest, tag)
+                _other_side(connection, name, environment, latest, tag, main_branch)
                 for name in _integrated(connection, specified.pacticipant)
             ]
         names = {specified.pacticipant} | {o.pacticipant for o in others}
@@ -215,7 +245,11 @@ def _evaluate(
             others,
             publications,
             results,
-            warn_no_environment=len(selectors) == 1 and not environment and not tag,
+            warn_no_environment=len(selectors) == 1
+            and not environment
+            and not tag
+            and not main_branch,
+            ignored=ignored,
         )
         return _answer(base_url(request), connection, verdict)
 
@@ -231,6 +265,15 @@ def matrix(request: Request, db: DatabaseDep) -> JSONResponse:
         params.get("environment"),
         params.get("latest") == "true",
         params.get("tag"),
+        main_branch=params.get("mainBranch") == "true",
+        ignored=_ignored(request),
+    )
+
+
+def _ignored(request: Request) -> frozenset[str]:
+    """Pacticipants named by ``ignore[][pacticipant]`` (``--ignore``), whatever the version."""
+    return frozenset(
+        s["pacticipant"] for s in _parse_selectors(request, "ignore[][") if s.get("pacticipant")
     )
 
 
@@ -241,4 +284,12 @@ def can_i_deploy(request: Request, db: DatabaseDep) -> JSONResponse:
     selector = {"pacticipant": params.get("pacticipant", "")}
     if params.get("version"):
         selector["version"] = params["version"]
-    return _evaluate(request, db, [selector], params.get("environment"), False, params.get("to"))
+    return _evaluate(
+        request,
+        db,
+        [selector],
+        params.get("environment"),
+        False,
+        params.get("to"),
+        ignored=_ignored(request),
+    )

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from local_pact_broker import environments_repository as environments
 from local_pact_broker import pacticipants_repository as pacticipants
 from local_pact_broker.dependencies import DatabaseDep, JsonBodyDep
+from local_pact_broker.display_names import display_name
 from local_pact_broker.errors import not_found, validation_failed
 from local_pact_broker.hal import base_url, hal, link, segment
 from local_pact_broker.representations import (
@@ -34,7 +35,7 @@ def _environment_links(
     url = version_url(base, version["pacticipant_name"], version["number"])
     deploy, release = [], []
     for env in environments.all_environments(db):
-        label = env["display_name"] or env["name"]
+        label = display_name(env["name"], env["display_name"])
         deploy.append(
             link(
                 f"{url}/deployed-versions/environment/{env['uuid']}",
@@ -73,11 +74,29 @@ def list_pacticipants(request: Request, db: DatabaseDep) -> JSONResponse:
     return hal(
         {
             "_embedded": {"pacticipants": bodies},
+            # What the official CLI's list-pacticipants table reads (S012, S013).
+            "pacticipants": [
+                {**b, "title": "DEPRECATED - Please use the embedded pacticipants collection"}
+                for b in bodies
+            ],
             "_links": {
                 "self": {"href": f"{base}/pacticipants"},
                 "pb:pacticipants": [
                     link(b["_links"]["self"]["href"], "Pacticipant", b["name"]) for b in bodies
                 ],
+                "pacticipants": [
+                    link(
+                        b["_links"]["self"]["href"],
+                        b["name"],
+                        "DEPRECATED - please use pb:pacticipants",
+                    )
+                    for b in bodies
+                ],
+                "pb:pacticipants-with-label": link(
+                    f"{base}/pacticipants/label/{{label}}",
+                    "Find pacticipants by label",
+                    templated=True,
+                ),
             },
         }
     )
@@ -199,7 +218,7 @@ def put_version(
         return _version_response(request, connection, version, 201 if created else 200)
 
 
-@router.put("/pacticipants/{name}/branches/{branch}/versions/{number}")
+@router.put("/pacticipants/{name}/branches/{branch:path}/versions/{number}")
 def put_branch_version(
     name: str,
     branch: str,
@@ -213,6 +232,9 @@ def put_branch_version(
     with db.writing() as connection:
         pacticipant = pacticipants.ensure_pacticipant(connection, name)
         version, _ = pacticipants.ensure_version(connection, pacticipant, number)
+        existed = branch in {
+            str(b["name"]) for b in pacticipants.branches_of_version(connection, version["id"])
+        }
         pacticipants.add_branch_version(connection, version, branch)
         created_at = connection.execute(
             "SELECT bv.created_at FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id"
@@ -229,11 +251,11 @@ def put_branch_version(
                 "pb:version": link(version_url(base, name, number), "Version", number),
             },
         },
-        201,
+        200 if existed else 201,  # S062/S104: 200 when already there; S100/S120: 201
     )
 
 
-@router.get("/pacticipants/{name}/branches/{branch}/versions")
+@router.get("/pacticipants/{name}/branches/{branch:path}/versions")
 def list_branch_versions(name: str, branch: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """Versions of a pacticipant on a branch, newest first."""
     base = base_url(request)

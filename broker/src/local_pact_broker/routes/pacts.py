@@ -159,7 +159,7 @@ def latest_tagged_pact(
     return _answer(request, row, with_metadata=True)
 
 
-@router.get(PAIR + "/branch/{branch}/latest")
+@router.get(PAIR + "/branch/{branch:path}/latest")
 def latest_branch_pact(
     provider: str,
     consumer: str,
