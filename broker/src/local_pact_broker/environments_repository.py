@@ -113,6 +113,11 @@ def record_release(db: sqlite3.Connection, version_id: int, environment_id: int)
         " VALUES (?,?,?,?)",
         (str(uuid.uuid4()), version_id, environment_id, now()),
     )
+    db.execute(  # releasing again after support ended makes it supported again
+        "UPDATE released_versions SET support_ended_at = NULL WHERE version_id = ?"
+        " AND environment_id = ?",
+        (version_id, environment_id),
+    )
     row: sqlite3.Row = db.execute(
         "SELECT * FROM released_versions WHERE version_id = ? AND environment_id = ?",
         (version_id, environment_id),
@@ -165,3 +170,23 @@ def versions_in_environment(
         " r.environment_id WHERE e.name = ? AND r.support_ended_at IS NULL) ORDER BY v.id",
         (pacticipant, environment, environment),
     ).fetchall()
+
+
+def released_version(db: sqlite3.Connection, uuid: str) -> sqlite3.Row | None:
+    """One release record, with version number and pacticipant name, by its uuid."""
+    row: sqlite3.Row | None = db.execute(
+        "SELECT r.*, v.number, p.name AS pacticipant_name FROM released_versions r"
+        " JOIN versions v ON v.id = r.version_id JOIN pacticipants p ON p.id = v.pacticipant_id"
+        " WHERE r.uuid = ?",
+        (uuid,),
+    ).fetchone()
+    return row
+
+
+def end_support(db: sqlite3.Connection, released_id: int) -> None:
+    """Record that a released version is no longer supported (once)."""
+    db.execute(
+        "UPDATE released_versions SET support_ended_at = ? WHERE id = ?"
+        " AND support_ended_at IS NULL",
+        (now(), released_id),
+    )

@@ -241,3 +241,17 @@ def version_model(db: sqlite3.Connection, version: sqlite3.Row) -> PacticipantVe
         deployed_to=tuple(deployed),
         released_to=tuple(released),
     )
+
+
+def delete_branch(db: sqlite3.Connection, pacticipant: str, branch: str) -> bool:
+    """Remove a branch and its branch-versions (the versions stay); ``False`` if not found."""
+    row = db.execute(
+        "SELECT b.id FROM branches b JOIN pacticipants p ON p.id = b.pacticipant_id "
+        "WHERE p.name = ? AND b.name = ?",
+        (pacticipant, branch),
+    ).fetchone()
+    if row is None:
+        return False
+    db.execute("DELETE FROM branch_versions WHERE branch_id = ?", (row["id"],))
+    db.execute("DELETE FROM branches WHERE id = ?", (row["id"],))
+    return True

@@ -103,6 +103,25 @@ def publications_for_provider(db: sqlite3.Connection, provider: str) -> list[sql
     ).fetchall()
 
 
+def publications_for_provider_on_branch(
+    db: sqlite3.Connection, provider: str, branch: str | None
+) -> list[sqlite3.Row]:
+    """Pacts with this provider whose consumer version is on a branch, by consumer name.
+
+    ``branch=None`` means each consumer's main branch; oldest version first per consumer.
+    """
+    branch_condition = "b.name = ?" if branch is not None else "b.name = c.main_branch"
+    params = [provider] + ([branch] if branch is not None else [])
+    return db.execute(
+        _PUBLICATION_SELECT  # noqa: S608 - constant SQL fragments only; values are bound
+        + " WHERE pr.name = ? AND EXISTS (SELECT 1 FROM branch_versions bv"
+        " JOIN branches b ON b.id = bv.branch_id WHERE bv.version_id = cv.id AND "
+        + branch_condition
+        + ") ORDER BY lower(c.name), cv.id",
+        params,
+    ).fetchall()
+
+
 def publication_models(db: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Publication]:
     """Plain-data publications for the rule modules."""
     models: list[Publication] = []

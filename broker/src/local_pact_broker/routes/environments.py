@@ -174,27 +174,45 @@ def currently_deployed(uuid: str, request: Request, db: DatabaseDep) -> JSONResp
     )
 
 
+def _released_json(base: str, row: sqlite3.Row) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "uuid": row["uuid"],
+        "currentlySupported": row["support_ended_at"] is None,
+        "createdAt": display(row["created_at"]),
+        "_embedded": {
+            "pacticipant": embedded_pacticipant(base, row["pacticipant_name"]),
+            "version": embedded_version(base, row["pacticipant_name"], row["number"]),
+        },
+        "_links": {"self": {"href": f"{base}/released-versions/{row['uuid']}"}},
+    }
+    if row["support_ended_at"]:
+        body["supportEndedAt"] = display(row["support_ended_at"])
+    return body
+
+
 @router.get("/environments/{uuid}/released-versions/currently-supported")
-def currently_supported(uuid: str, request: Request, db: DatabaseDep) -> JSONResponse:
-    """Versions released and still supported in an environment."""
+def currently_supported(
+    uuid: str,
+    request: Request,
+    db: DatabaseDep,
+    pacticipant: str | None = None,
+    version: str | None = None,
+) -> JSONResponse:
+    """Versions released and still supported in an environment.
+
+    ``?pacticipant=`` (and ``?version=``) narrow it, as ``record-support-ended`` asks.
+    """
     base = base_url(request)
     with db.reading() as connection:
         env = _environment(connection, uuid)
-        rows = environments.released_versions(connection, env["id"])
+        rows = [
+            r
+            for r in environments.released_versions(connection, env["id"])
+            if (pacticipant is None or r["pacticipant_name"] == pacticipant)
+            and (version is None or r["number"] == version)
+        ]
     label = display_name(env["name"], env["display_name"])
-    released = [
-        {
-            "uuid": r["uuid"],
-            "currentlySupported": True,
-            "createdAt": display(r["created_at"]),
-            "_embedded": {
-                "pacticipant": embedded_pacticipant(base, r["pacticipant_name"]),
-                "version": embedded_version(base, r["pacticipant_name"], r["number"]),
-            },
-            "_links": {"self": {"href": f"{base}/released-versions/{r['uuid']}"}},
-        }
-        for r in rows
-    ]
+    released = [_released_json(base, r) for r in rows]
     return hal(
         {
             "_embedded": {"releasedVersions": released},
@@ -305,3 +323,35 @@ def record_release(
         },
         201,
     )
+
+
+def _released_version(db: sqlite3.Connection, uuid: str) -> sqlite3.Row:
+    row = environments.released_version(db, uuid)
+    if row is None:
+        raise not_found()
+    return row
+
+
+@router.get("/released-versions/{uuid}")
+def get_released_version(uuid: str, request: Request, db: DatabaseDep) -> JSONResponse:
+    """One release record."""
+    with db.reading() as connection:
+        row = _released_version(connection, uuid)
+    return hal(_released_json(base_url(request), row))
+
+
+@router.patch("/released-versions/{uuid}")
+def update_released_version(
+    uuid: str, request: Request, body: JsonBodyDep, db: DatabaseDep
+) -> JSONResponse:
+    """``{"currentlySupported": false}`` records the end of support (``record-support-ended``)."""
+    data = json_object(body)
+    supported = data.get("currentlySupported")
+    if "currentlySupported" in data and not isinstance(supported, bool):
+        raise validation_failed({"currentlySupported": ["must be true or false"]})
+    with db.writing() as connection:
+        row = _released_version(connection, uuid)
+        if supported is False:
+            environments.end_support(connection, row["id"])
+            row = _released_version(connection, uuid)
+    return hal(_released_json(base_url(request), row))

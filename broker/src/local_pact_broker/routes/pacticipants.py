@@ -291,6 +291,42 @@ def list_branch_versions(name: str, branch: str, request: Request, db: DatabaseD
     )
 
 
+@router.get("/pacticipants/{name}/branches/{branch:path}")
+def get_branch(name: str, branch: str, request: Request, db: DatabaseDep) -> JSONResponse:
+    """One branch of a pacticipant (``pb:pacticipant-branch``)."""
+    base = base_url(request)
+    with db.reading() as connection:
+        created_at = pacticipants.branch_created_at(connection, name, branch)
+    if created_at is None:
+        raise not_found()
+    url = pacticipant_url(base, name)
+    branch_url = f"{url}/branches/{segment(branch)}"
+    return hal(
+        {
+            "name": branch,
+            "createdAt": display(created_at),
+            "_links": {
+                "self": link(branch_url, "Branch", branch),
+                "pb:latest-version": link(
+                    f"{branch_url}/latest-version", "Latest version for branch"
+                ),
+                "pb:versions": link(f"{branch_url}/versions", "Versions for branch"),
+                "pb:pacticipant": link(url, "Pacticipant", name),
+            },
+        }
+    )
+
+
+@router.delete("/pacticipants/{name}/branches/{branch:path}")
+def delete_branch(name: str, branch: str, db: DatabaseDep) -> Response:
+    """Delete a branch and its branch-versions, keeping the versions (``delete-branch``)."""
+    with db.writing() as connection:
+        deleted = pacticipants.delete_branch(connection, name, branch)
+    if not deleted:
+        raise not_found()
+    return Response(status_code=204)
+
+
 @router.put("/pacticipants/{name}/versions/{number}/tags/{tag}")
 def put_tag(
     name: str,

@@ -5,10 +5,11 @@ import sqlite3
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from local_pact_broker import pacticipants_repository as pacticipants
 from local_pact_broker import pacts_repository as pacts
 from local_pact_broker.dependencies import DatabaseDep
 from local_pact_broker.errors import not_found
-from local_pact_broker.hal import base_url, curies, hal, link
+from local_pact_broker.hal import base_url, curies, hal, link, segment
 from local_pact_broker.pact_metadata import encode_metadata
 from local_pact_broker.representations import (
     embedded_pacticipant,
@@ -117,6 +118,59 @@ def latest_provider_pacts(
             }
         }
     )
+
+
+def _provider_pacts_for_branch(
+    request: Request, db: Database, provider: str, branch: str | None
+) -> JSONResponse:
+    base = base_url(request)
+    with db.reading() as connection:
+        if pacticipants.find_pacticipant(connection, provider) is None:
+            raise not_found()
+        rows = pacts.publications_for_provider_on_branch(connection, provider, branch)
+    if branch is None:
+        url = f"{base}/pacts/provider/{segment(provider)}/branch"
+        title = f"All pact versions for the provider {provider} with consumer version branch main"
+    else:
+        url = f"{base}/pacts/provider/{segment(provider)}/branch/{segment(branch)}"
+        title = (
+            f"All pact versions for the provider {provider} with consumer version branch '{branch}'"
+        )
+    entries = [
+        (
+            pact_url(base, provider, r["consumer_name"], r["consumer_version_number"]),
+            f"Pact between {r['consumer_name']} ({r['consumer_version_number']}) and {provider}",
+            r["consumer_name"],
+        )
+        for r in rows
+    ]
+    return hal(
+        {
+            "_links": {
+                "self": link(url, title),
+                "pb:provider": link(f"{base}/pacticipants/{segment(provider)}", None, provider),
+                "pb:pacts": [link(href, text, name) for href, text, name in entries],
+                "provider": link(f"{base}/pacticipants/{segment(provider)}", None, provider),
+                "pacts": [link(href, text, name) for href, text, name in entries],
+            }
+        }
+    )
+
+
+@router.get("/pacts/provider/{provider}/branch")
+def provider_pacts_for_main_branches(
+    provider: str, request: Request, db: DatabaseDep
+) -> JSONResponse:
+    """All pacts for a provider from each consumer's main branch (``get-pacts``, no branch)."""
+    return _provider_pacts_for_branch(request, db, provider, None)
+
+
+@router.get("/pacts/provider/{provider}/branch/{branch:path}")
+def provider_pacts_for_branch(
+    provider: str, branch: str, request: Request, db: DatabaseDep
+) -> JSONResponse:
+    """All pacts for a provider from consumer versions on a named branch (``get-pacts``)."""
+    return _provider_pacts_for_branch(request, db, provider, branch)
 
 
 @router.get(PAIR + "/latest")
