@@ -9,7 +9,7 @@ from local_pact_broker import pacticipants_repository as pacticipants
 from local_pact_broker import pacts_repository as pacts
 from local_pact_broker.dependencies import DatabaseDep
 from local_pact_broker.errors import not_found
-from local_pact_broker.hal import base_url, curies, hal, link, segment
+from local_pact_broker.hal import Link, base_url, curies, hal, link, segment
 from local_pact_broker.pact_metadata import encode_metadata
 from local_pact_broker.representations import (
     embedded_pacticipant,
@@ -101,14 +101,7 @@ def latest_provider_pacts(
     base = base_url(request)
     with db.reading() as connection:
         rows = [r for r in pacts.latest_publications(connection) if r["provider_name"] == provider]
-    pact_links = [
-        link(
-            pact_url(base, provider, r["consumer_name"], r["consumer_version_number"]),
-            f"Pact between {r['consumer_name']} ({r['consumer_version_number']}) and {provider}",
-            r["consumer_name"],
-        )
-        for r in rows
-    ]
+    pact_links = [_pact_link(base, provider, r) for r in rows]
     return hal(
         {
             "_links": {
@@ -117,6 +110,16 @@ def latest_provider_pacts(
                 "pb:pacts": pact_links,
             }
         }
+    )
+
+
+def _pact_link(base: str, provider: str, row: sqlite3.Row) -> Link:
+    """A link to one consumer version's pact, titled as the official broker titles it."""
+    consumer, version = row["consumer_name"], row["consumer_version_number"]
+    return link(
+        pact_url(base, provider, consumer, version),
+        f"Pact between {consumer} ({version}) and {provider}",
+        consumer,
     )
 
 
@@ -136,22 +139,15 @@ def _provider_pacts_for_branch(
         title = (
             f"All pact versions for the provider {provider} with consumer version branch '{branch}'"
         )
-    entries = [
-        (
-            pact_url(base, provider, r["consumer_name"], r["consumer_version_number"]),
-            f"Pact between {r['consumer_name']} ({r['consumer_version_number']}) and {provider}",
-            r["consumer_name"],
-        )
-        for r in rows
-    ]
+    pact_links = [_pact_link(base, provider, r) for r in rows]
     return hal(
         {
             "_links": {
                 "self": link(url, title),
                 "pb:provider": link(f"{base}/pacticipants/{segment(provider)}", None, provider),
-                "pb:pacts": [link(href, text, name) for href, text, name in entries],
+                "pb:pacts": pact_links,
                 "provider": link(f"{base}/pacticipants/{segment(provider)}", None, provider),
-                "pacts": [link(href, text, name) for href, text, name in entries],
+                "pacts": pact_links,
             }
         }
     )

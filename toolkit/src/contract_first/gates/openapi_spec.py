@@ -33,16 +33,17 @@ class SpecInputError(UsageError):
     """The spec cannot be read or used (exit 2); the message says which file and why."""
 
 
-def _ignore_required(
-    validator: Validator, required: object, instance: object, schema: object
+def not_checked(
+    validator: Validator, value: object, instance: object, schema: object
 ) -> Iterator[ValidationError]:
-    """A pact's example may leave out fields the consumer does not read: that is allowed."""
+    """A keyword validator that lets everything through, for keywords an example may skip."""
     return iter(())
 
 
-# Examples in a consumer's pact are partial on purpose; requests are checked in full.
+# Examples in a consumer's pact are partial on purpose (a pact's example may leave out fields
+# the consumer does not read); requests are checked in full.
 ExampleValidator = validators.extend(  # type: ignore[no-untyped-call]  # untyped in the stubs
-    Draft202012Validator, {"required": _ignore_required}
+    Draft202012Validator, {"required": not_checked}
 )
 
 
