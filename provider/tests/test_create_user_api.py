@@ -213,7 +213,7 @@ def test_the_spec_declares_create_user_with_its_bearer_scheme(provider_url: str)
     operation = spec["paths"]["/users"]["post"]
 
     assert operation["operationId"] == "create_user"
-    assert set(operation["responses"]) == {"201", "401", "409", "422"}
+    assert set(operation["responses"]) == {"201", "400", "401", "409", "422"}
     assert "Location" in operation["responses"]["201"]["headers"]
     for status in ("401", "409"):
         assert operation["responses"][status]["content"]["application/json"]["schema"] == {

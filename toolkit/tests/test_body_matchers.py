@@ -23,6 +23,7 @@ from contract_first.contracts import (
     UndeclaredFieldError,
     not_in_spec,
 )
+from contract_first.contracts.body_matchers import whole_value_regex
 
 Document = dict[str, Any]
 THING = "#/components/schemas/Thing"
@@ -608,3 +609,9 @@ def rules(part: Document) -> dict[str, list[Document]]:
         path: rule["matchers"]
         for path, rule in part.get("matchingRules", {}).get("body", {}).items()
     }
+
+
+def test_an_unanchored_pattern_is_searched_for_as_json_schema_does() -> None:
+    assert whole_value_regex("^[A-Z]{3}-\\d+$") == "^[A-Z]{3}-\\d+$"
+    assert whole_value_regex("[^\\s]") == "[\\s\\S]*(?:[^\\s])[\\s\\S]*"
+    assert whole_value_regex("^a|b$") == "[\\s\\S]*(?:^a|b$)[\\s\\S]*"

@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 
+from user_service.method_not_allowed import method_not_allowed
 from user_service.routes import health, users
 from user_service.settings import Settings
 from user_service.users_repository import SqliteUsersRepository, UsersRepository
@@ -28,7 +29,10 @@ def create_app(
             "Creates users, looks them up by id and searches them by email. "
             "Consumers: notification-service, signup-service."
         ),
-        exception_handlers={RequestValidationError: request_validation_error},
+        exception_handlers={
+            RequestValidationError: request_validation_error,
+            405: method_not_allowed,
+        },
     )
     app.state.users_repository = users_repository
     app.state.api_token = settings.api_token

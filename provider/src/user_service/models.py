@@ -3,8 +3,15 @@
 from pydantic import BaseModel, ConfigDict, Field
 
 # The same shape the consumers' pacts match emails with: something@domain.tld, no spaces.
-# email-validator is not a dependency, so this pattern is the whole check.
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# email-validator is not a dependency, so this pattern is the whole check. `\s` alone means
+# different things in Python (which enforces it) and in JSON Schema's ECMA dialect (which
+# clients and fuzzers read): naming the control characters and U+FEFF too makes both refuse
+# the same strings.
+_NOT_IN_EMAIL_PART = r"[^@\s\x00-\x1f\x7f-\x9f\ufeff]"
+EMAIL_PATTERN = rf"^{_NOT_IN_EMAIL_PART}+@{_NOT_IN_EMAIL_PART}+\.{_NOT_IN_EMAIL_PART}+$"
+# Not blank: one character that no dialect calls whitespace (Python's strip also takes
+# U+001C-U+001F and U+0085, which ECMA's `\s` does not), as the spec has to say it.
+NOT_BLANK_PATTERN = r"[^\s\x1c-\x1f\x85]"
 
 
 class User(BaseModel):
@@ -24,7 +31,10 @@ class NewUser(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(
-        min_length=1, max_length=200, description="The new user's display name, not blank."
+        min_length=1,
+        max_length=200,
+        pattern=NOT_BLANK_PATTERN,
+        description="The new user's display name, not blank.",
     )
     email: str = Field(
         max_length=254,

@@ -7,11 +7,17 @@ from fastapi.exceptions import RequestValidationError
 
 from user_service.auth import ApiTokenRequired
 from user_service.dependencies import UsersRepositoryDep
-from user_service.ids import CANONICAL_USER_ID, MAX_ID, MIN_ID, parse_canonical_id
+from user_service.ids import (
+    CANONICAL_USER_ID,
+    MAX_ID,
+    MIN_ID,
+    parse_canonical_id,
+)
 from user_service.models import ErrorMessage, NewUser, User, UsersPage
 from user_service.users_repository import EmailTakenError
 
 router = APIRouter(tags=["users"])
+CURSOR_PATTERN = r"^[1-9][0-9]{0,17}$"
 
 
 @router.get(
@@ -57,7 +63,13 @@ def search_users(
     limit: Annotated[int, Query(ge=1, le=100, description="At most this many users.")] = 20,
     cursor: Annotated[
         str | None,
-        Query(description="The previous page's `next_cursor`; omit it for the first page."),
+        Query(
+            description="The previous page's `next_cursor`; omit it for the first page.",
+            # Documented, not enforced here: `_after_id` refuses with a message that says what
+            # a cursor is, instead of pydantic's "should match pattern". A pattern cannot say
+            # "at most 2^63-1", so it promises 18 digits: a bit less than the service takes.
+            json_schema_extra={"pattern": CURSOR_PATTERN},
+        ),
     ] = None,
 ) -> UsersPage:
     """Return one page of users in id order, and the cursor of the next page if there is one."""
@@ -113,6 +125,10 @@ def _after_id(cursor: str | None) -> int:
         status.HTTP_409_CONFLICT: {
             "model": ErrorMessage,
             "description": "Another user already has this email",
+        },
+        status.HTTP_400_BAD_REQUEST: {
+            "model": ErrorMessage,
+            "description": "The body is not text FastAPI can read as JSON (e.g. not UTF-8)",
         },
     },
 )

@@ -53,7 +53,6 @@ against the field's schema: the way to pin more than the spec promises, never so
 import json
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -62,7 +61,6 @@ from urllib.parse import quote
 
 from jsonschema import Draft202012Validator, ValidationError, validators
 from jsonschema.exceptions import best_match
-from jsonschema.protocols import Validator
 from pact import match
 from pact.match.matcher import AbstractMatcher, AndMatcher, GenericMatcher
 from referencing import Registry
@@ -76,6 +74,7 @@ from contract_first.gates.openapi_spec import (
     OpenApiSpec,
     SpecInputError,
     escape,
+    not_checked,
 )
 from contract_first.pact_file import FieldPath, format_field_path
 
@@ -93,19 +92,13 @@ FORMAT_REGEXES = {"email": EMAIL_REGEX, "date-time": DATE_TIME_REGEX, "date": DA
 _REGEX_SPECIAL = re.compile(r"([\\.^$|?*+()\[\]{}])")
 
 
-def _not_checked(
-    validator: Validator, value: object, instance: object, schema: object
-) -> Iterator[ValidationError]:
-    return iter(())
-
-
 # An array's example is the one element each_like repeats: its ``minItems`` goes into the
 # matcher, not into the example. A response example may also leave out required fields.
 _RequestExample = validators.extend(  # type: ignore[no-untyped-call]  # untyped in the stubs
-    Draft202012Validator, {"minItems": _not_checked}
+    Draft202012Validator, {"minItems": not_checked}
 )
 _ResponseExample = validators.extend(  # type: ignore[no-untyped-call]  # untyped in the stubs
-    Draft202012Validator, {"minItems": _not_checked, "required": _not_checked}
+    Draft202012Validator, {"minItems": not_checked, "required": not_checked}
 )
 
 
@@ -132,6 +125,18 @@ class NotInSpec:
     """A field the consumer needs before the provider declares it: see ``not_in_spec``."""
 
     value: Any
+
+
+def whole_value_regex(pattern: str) -> str:
+    """The spec's ``pattern`` as Pact applies a regex: to the whole value.
+
+    JSON Schema searches (a class of non-spaces means "has a non-space somewhere"); Pact's
+    matchers match the whole string. An anchored ``^...$`` pattern means the same to both
+    and stays as written; any other is wrapped so that Pact searches too.
+    """
+    if pattern.startswith("^") and pattern.endswith("$") and "|" not in pattern:
+        return pattern
+    return rf"[\s\S]*(?:{pattern})[\s\S]*"  # no inline flags: pact's regexes refuse `(?s)`
 
 
 def not_in_spec(value: object) -> NotInSpec:
@@ -354,7 +359,7 @@ class _Builder:
         if alternatives is not None:
             return match.regex(value, regex=alternatives)
         matchers: list[AbstractMatcher[Any]] = [
-            match.regex(value, regex=str(shape["pattern"]))
+            match.regex(value, regex=whole_value_regex(str(shape["pattern"])))
             for _, shape in shapes
             if "pattern" in shape
         ]
