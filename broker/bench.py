@@ -44,12 +44,16 @@ from typing import Any
 
 import httpx
 
-from local_pact_broker import environments_repository as environments
-from local_pact_broker import pacticipants_repository as pacticipants
-from local_pact_broker import pacts_repository as pacts
-from local_pact_broker import verifications_repository as verifications
-from local_pact_broker.publishing import ContractToPublish, PublishRequest, publish_contracts
-from local_pact_broker.storage import Database
+from local_pact_broker.db import environments_repository as environments
+from local_pact_broker.db import pacticipants_repository as pacticipants
+from local_pact_broker.db import pacts_repository as pacts
+from local_pact_broker.db import verifications_repository as verifications
+from local_pact_broker.db.storage import Database
+from local_pact_broker.services.publishing import (
+    ContractToPublish,
+    PublishRequest,
+    publish_contracts,
+)
 
 CONSUMERS = 50
 FEATURE_BRANCHES = 2

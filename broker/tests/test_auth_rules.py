@@ -5,7 +5,7 @@ import base64
 import pytest
 from pydantic import SecretStr
 
-from local_pact_broker.auth import (
+from local_pact_broker.api.auth import (
     Access,
     AuthConfigurationError,
     auth_config,

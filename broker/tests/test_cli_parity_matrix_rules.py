@@ -2,8 +2,8 @@
 matrix and can-i-deploy verdict, with the official wording (transcript S084, S094, S111,
 S124, S125)."""
 
-from local_pact_broker.can_i_deploy import Mode, Side, decide
-from local_pact_broker.models import PacticipantVersion, Publication, Verification
+from local_pact_broker.domain.can_i_deploy import Mode, Side, decide
+from local_pact_broker.domain.models import PacticipantVersion, Publication, Verification
 
 C3 = PacticipantVersion("n", "c3", 5, branches=("main",))
 PUB_C3 = Publication(C3, "u", "sha3", "2026-01-01T00:00:00+00:00")

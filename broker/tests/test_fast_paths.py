@@ -18,8 +18,8 @@ import pytest
 from fastapi.responses import JSONResponse
 from starlette.requests import Request
 
-from local_pact_broker.routes import for_verification
-from local_pact_broker.storage import Database
+from local_pact_broker.api.routes import for_verification
+from local_pact_broker.db.storage import Database
 
 from .test_models_loader import PROVIDER_CONTEXTS, SELECTOR_SETS, _seed
 

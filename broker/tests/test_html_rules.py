@@ -2,8 +2,8 @@
 
 import pytest
 
-from local_pact_broker.content_negotiation import wants_html
-from local_pact_broker.pact_view import pact_view
+from local_pact_broker.api.content_negotiation import wants_html
+from local_pact_broker.ui.pact_view import pact_view
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
 

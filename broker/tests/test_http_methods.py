@@ -6,8 +6,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from local_pact_broker.api.http_methods import leaf_routes
 from local_pact_broker.app import create_app
-from local_pact_broker.http_methods import leaf_routes
 from local_pact_broker.settings import Settings
 
 from .api_seed import pact_document, publish

@@ -14,16 +14,20 @@ from typing import Any
 
 import pytest
 
-from local_pact_broker import environments_repository as environments
-from local_pact_broker import models_repository as models
-from local_pact_broker import pacticipants_repository as pacticipants
-from local_pact_broker import pacts_repository as pacts
-from local_pact_broker import verifications_repository as verifications
-from local_pact_broker.models import Publication, Verification
-from local_pact_broker.pending import PendingQuery
-from local_pact_broker.selectors import default_selectors, parse_selectors
-from local_pact_broker.storage import Database
-from local_pact_broker.verifiable_pacts import VerifiablePact, VerificationRequest, verifiable_pacts
+from local_pact_broker.db import environments_repository as environments
+from local_pact_broker.db import models_repository as models
+from local_pact_broker.db import pacticipants_repository as pacticipants
+from local_pact_broker.db import pacts_repository as pacts
+from local_pact_broker.db import verifications_repository as verifications
+from local_pact_broker.db.storage import Database
+from local_pact_broker.domain.models import Publication, Verification
+from local_pact_broker.domain.pending import PendingQuery
+from local_pact_broker.domain.selectors import default_selectors, parse_selectors
+from local_pact_broker.domain.verifiable_pacts import (
+    VerifiablePact,
+    VerificationRequest,
+    verifiable_pacts,
+)
 
 from .api_seed import pact_document
 

@@ -8,11 +8,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from local_pact_broker.can_i_deploy import Mode, Side, decide
-from local_pact_broker.models import PacticipantVersion, Publication, Verification
-from local_pact_broker.selectors import ConsumerVersionSelector, SelectedPublication
-from local_pact_broker.verifiable_pacts import VerifiablePact
-from local_pact_broker.verification_notices import (
+from local_pact_broker.domain.can_i_deploy import Mode, Side, decide
+from local_pact_broker.domain.models import PacticipantVersion, Publication, Verification
+from local_pact_broker.domain.selectors import ConsumerVersionSelector, SelectedPublication
+from local_pact_broker.domain.verifiable_pacts import VerifiablePact
+from local_pact_broker.domain.verification_notices import (
     BETA_API_WARNING,
     short_description,
     verification_notices,

@@ -2,12 +2,12 @@
 
 import pytest
 
-from local_pact_broker.can_i_deploy import Mode, Side, decide
-from local_pact_broker.models import PacticipantVersion, Publication, Verification
-from local_pact_broker.pact_content import content_diff, pact_sha
-from local_pact_broker.pact_metadata import decode_metadata, encode_metadata
-from local_pact_broker.pending import PendingQuery, is_pending
-from local_pact_broker.selectors import SelectorError, parse_selectors, select_publications
+from local_pact_broker.domain.can_i_deploy import Mode, Side, decide
+from local_pact_broker.domain.models import PacticipantVersion, Publication, Verification
+from local_pact_broker.domain.pact_content import content_diff, pact_sha
+from local_pact_broker.domain.pact_metadata import decode_metadata, encode_metadata
+from local_pact_broker.domain.pending import PendingQuery, is_pending
+from local_pact_broker.domain.selectors import SelectorError, parse_selectors, select_publications
 
 FOO_1 = PacticipantVersion("Foo", "1.0.0", 1, branches=("main",))
 FOO_2 = PacticipantVersion("Foo", "2.0.0", 3, branches=("feat",))

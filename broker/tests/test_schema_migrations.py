@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from local_pact_broker import schema_migrations
-from local_pact_broker.pact_content import pact_sha, with_interaction_ids
-from local_pact_broker.schema_migrations import (
+from local_pact_broker.db import schema_migrations
+from local_pact_broker.db.schema_migrations import (
     MIGRATIONS,
     Migration,
     MigrationError,
@@ -21,8 +20,9 @@ from local_pact_broker.schema_migrations import (
     migrate,
     schema_version,
 )
-from local_pact_broker.storage import Database
-from local_pact_broker.timestamps import now
+from local_pact_broker.db.storage import Database
+from local_pact_broker.domain.pact_content import pact_sha, with_interaction_ids
+from local_pact_broker.domain.timestamps import now
 
 from .broker_live_server import start_broker
 

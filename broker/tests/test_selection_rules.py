@@ -5,19 +5,23 @@ from pathlib import Path
 
 import pytest
 
-from local_pact_broker import pacticipants_repository as pacticipants
-from local_pact_broker.models import PacticipantVersion, Publication, Verification
-from local_pact_broker.pact_metadata import decode_metadata
-from local_pact_broker.pending import PendingQuery
-from local_pact_broker.selectors import (
+from local_pact_broker.db import pacticipants_repository as pacticipants
+from local_pact_broker.db.storage import Database
+from local_pact_broker.domain.models import PacticipantVersion, Publication, Verification
+from local_pact_broker.domain.pact_metadata import decode_metadata
+from local_pact_broker.domain.pending import PendingQuery
+from local_pact_broker.domain.selectors import (
     ConsumerVersionSelector,
     SelectorError,
     parse_selectors,
     select_publications,
 )
-from local_pact_broker.storage import Database
-from local_pact_broker.verifiable_pacts import VerificationRequest, url_metadata, verifiable_pacts
-from local_pact_broker.wip import wip_publications
+from local_pact_broker.domain.verifiable_pacts import (
+    VerificationRequest,
+    url_metadata,
+    verifiable_pacts,
+)
+from local_pact_broker.domain.wip import wip_publications
 
 MAIN_BRANCHES = {"Foo": "main", "Baz": "main"}
 

@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 import pytest
 
-from local_pact_broker import webhooks_repository
-from local_pact_broker.storage import Database
-from local_pact_broker.webhook_policy import request_problems, sendable_url
+from local_pact_broker.db import webhooks_repository
+from local_pact_broker.db.storage import Database
+from local_pact_broker.domain.webhook_policy import request_problems, sendable_url
 
 from .api_seed import pact_document, publish
 from .broker_live_server import BrokerServer, start_broker

@@ -4,8 +4,7 @@ import json
 
 import pytest
 
-from local_pact_broker.webhook_delivery import RenderedRequest
-from local_pact_broker.webhook_policy import (
+from local_pact_broker.domain.webhook_policy import (
     REDACTED,
     WebhookPolicy,
     check_request,
@@ -16,12 +15,13 @@ from local_pact_broker.webhook_policy import (
     scrub,
     secrets_of,
 )
-from local_pact_broker.webhook_templates import (
+from local_pact_broker.domain.webhook_templates import (
     PARAMETERS,
     render_body,
     render_template,
     render_url,
 )
+from local_pact_broker.services.webhook_delivery import RenderedRequest
 
 CONTEXT = {
     "pactUrl": "http://b/pacts/provider/Bar/consumer/Foo/pact-version/abc",

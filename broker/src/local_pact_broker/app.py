@@ -2,12 +2,10 @@
 
 from fastapi import FastAPI
 
-from local_pact_broker.auth import install_auth
-from local_pact_broker.errors import install_error_handlers
-from local_pact_broker.events import EventBus
-from local_pact_broker.http_methods import HttpMethodsMiddleware
-from local_pact_broker.routes import (
-    dashboard,
+from local_pact_broker.api.auth import install_auth
+from local_pact_broker.api.errors import install_error_handlers
+from local_pact_broker.api.http_methods import HttpMethodsMiddleware
+from local_pact_broker.api.routes import (
     environments,
     for_verification,
     index,
@@ -18,9 +16,11 @@ from local_pact_broker.routes import (
     verification_results,
     webhooks,
 )
+from local_pact_broker.db.storage import Database
+from local_pact_broker.services.events import EventBus
+from local_pact_broker.services.webhook_service import install_webhooks
 from local_pact_broker.settings import Settings
-from local_pact_broker.storage import Database
-from local_pact_broker.webhook_service import install_webhooks
+from local_pact_broker.ui import pages
 
 
 def create_app(settings: Settings | None = None, events: EventBus | None = None) -> FastAPI:
@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None, events: EventBus | None = None)
         webhooks,
         environments,
         matrix,
-        dashboard,
+        pages,
     ):
         app.include_router(module.router)
     # Outermost: HEAD is a GET for every layer below (auth included); 405s get ``Allow``.

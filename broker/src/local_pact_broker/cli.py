@@ -67,9 +67,9 @@ def serve(host: str | None, port: int | None) -> int:
     # Imported here so that up/down/status start quickly: they never load the app.
     import uvicorn  # noqa: PLC0415
 
+    from local_pact_broker.api.auth import AuthConfigurationError  # noqa: PLC0415
     from local_pact_broker.app import create_app  # noqa: PLC0415
-    from local_pact_broker.auth import AuthConfigurationError  # noqa: PLC0415
-    from local_pact_broker.schema_migrations import NewerSchemaError  # noqa: PLC0415
+    from local_pact_broker.db.schema_migrations import NewerSchemaError  # noqa: PLC0415
 
     try:
         settings = Settings()

@@ -1,0 +1,1 @@
+"""HTTP only: routes, the URL table, HAL bodies, auth and error shapes."""

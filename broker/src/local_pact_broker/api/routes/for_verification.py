@@ -1,0 +1,190 @@
+"""``/pacts/provider/{p}/for-verification``: the pacts a provider build must verify."""
+
+from functools import lru_cache
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from local_pact_broker.api.dependencies import DatabaseDep, JsonBodyDep
+from local_pact_broker.api.errors import validation_failed
+from local_pact_broker.api.hal import base_url, compact_json, hal_text
+from local_pact_broker.api.representations import pact_version_url
+from local_pact_broker.api.request_body import json_object
+from local_pact_broker.db import models_repository as models
+from local_pact_broker.db import pacticipants_repository as pacticipants
+from local_pact_broker.db.storage import Database
+from local_pact_broker.domain.pact_metadata import encode_metadata
+from local_pact_broker.domain.pending import PendingQuery
+from local_pact_broker.domain.selectors import SelectorError, default_selectors, parse_selectors
+from local_pact_broker.domain.verifiable_pacts import (
+    VerifiablePact,
+    VerificationRequest,
+    url_metadata,
+    verifiable_pacts,
+)
+from local_pact_broker.domain.verification_notices import (
+    BETA_API_WARNING,
+    inclusion_notice,
+    pending_status_notices,
+    short_description,
+)
+
+router = APIRouter()
+PATH = "/pacts/provider/{provider}/for-verification"
+
+
+def _answer(
+    request: Request, db: Database, provider: str, data: dict[str, Any], beta: bool
+) -> Response:
+    branch = data.get("providerVersionBranch")
+    branch = branch if isinstance(branch, str) else None
+    raw_tags = data.get("providerVersionTags") or []
+    tags = tuple(t for t in raw_tags if isinstance(t, str)) if isinstance(raw_tags, list) else ()
+    try:
+        selectors = parse_selectors(data.get("consumerVersionSelectors"), branch)
+    except SelectorError as error:
+        raise validation_failed({"consumerVersionSelectors": error.messages}) from None
+    if branch == "" and (data.get("includePendingStatus") or data.get("includeWipPactsSince")):
+        raise validation_failed(
+            {
+                "providerVersionBranch": [
+                    "when pending or WIP pacts are enabled and there are no tags provided, the "
+                    "provider version branch must not be an empty string, as it is used in the "
+                    "calculations for WIP/pending. A value must be provided (recommended), or it "
+                    "must not be set at all."
+                ]
+            }
+        )
+    base = base_url(request)
+    since = data.get("includeWipPactsSince")
+    wip_since = since if isinstance(since, str) and since else None
+    with db.reading() as connection:
+        publications, pact_ids = models.verification_candidates(connection, provider)
+        results = models.verifications_of(connection, pact_ids)
+        main_branches = {
+            str(row["name"]): row["main_branch"]
+            for row in pacticipants.all_pacticipants(connection)
+        }
+        created_at = (
+            pacticipants.branch_created_at(connection, provider, branch) if branch else None
+        )
+    verification_request = VerificationRequest(
+        selectors=tuple(selectors or default_selectors(publications, main_branches)),
+        pending=PendingQuery(provider, branch, tags, created_at),
+        include_pending_status=bool(data.get("includePendingStatus", beta)),
+        include_wip_pacts_since=wip_since,
+    )
+    entries = []
+    for pact in verifiable_pacts(verification_request, publications, results, main_branches):
+        permalink = pact_version_url(base, provider, pact.consumer, pact.pact_sha)
+        pairs = url_metadata(pact, branch, defaulted=not selectors)
+        notices = _notices_json(pact, permalink, main_branches.get(pact.consumer), branch, beta)
+        title = f"Pact between {pact.consumer} ({pact.consumer_version.number}) and {provider}"
+        href = f"{permalink}/metadata/{encode_metadata(pairs)}"
+        entries.append(_pact_json(pact, notices, href, title))
+    links = {
+        "self": {
+            "href": f"{base}/pacts/provider/{provider}/for-verification",
+            "title": "Pacts to be verified",
+        }
+    }
+    return hal_text(
+        f'{{"_embedded":{{"pacts":[{",".join(entries)}]}},"_links":{compact_json(links)}}}'
+    )
+
+
+def _notice_json(when: str, text: str) -> str:
+    return f'{{"when":{compact_json(when)},"text":{compact_json(text)}}}'
+
+
+_BETA_NOTICE_JSON = _notice_json("before_verification", BETA_API_WARNING)
+
+
+@lru_cache(maxsize=256)
+def _status_notices_json(
+    provider: str,
+    pending: bool | None,
+    wip: bool,
+    pending_tags: tuple[str, ...],
+    provider_branch: str | None,
+) -> str:
+    """The pending-state notices as JSON array members, each after a comma.
+
+    Cached like :func:`pending_status_notices`: encoding the same five long texts again for
+    each of hundreds of pacts was most of the cost of the response.
+    """
+    notices = pending_status_notices(provider, pending, wip, pending_tags, provider_branch)
+    return "".join(f",{_notice_json(when, text)}" for when, text in notices)
+
+
+def _notices_json(
+    pact: VerifiablePact,
+    permalink: str,
+    main_branch: str | None,
+    provider_branch: str | None,
+    beta: bool,
+) -> str:
+    """``verificationProperties.notices`` as JSON: see :func:`verification_notices`."""
+    inclusion = inclusion_notice(pact, permalink, main_branch, provider_branch)
+    first = _notice_json(inclusion["when"], inclusion["text"])
+    if beta:
+        first = f"{_BETA_NOTICE_JSON},{first}"
+    status = _status_notices_json(
+        pact.provider, pact.pending, pact.wip, pact.pending_tags, provider_branch
+    )
+    return f"[{first}{status}]"
+
+
+def _pact_json(pact: VerifiablePact, notices_json: str, href: str, name: str) -> str:
+    """One entry of ``_embedded.pacts`` as JSON text, in the official key order.
+
+    Byte for byte what :func:`compact_json` makes of ``{"shortDescription",
+    "verificationProperties": {"notices", "pending"?, "wip"?}, "_links": {"self": {"href",
+    "name"}}}``.
+
+    Only strings go through the encoder: it sets itself up anew for every object or list,
+    which dominated when done for the few small objects of each of hundreds of pacts.
+    """
+    flags = ""
+    if pact.pending is not None:
+        flags += ',"pending":true' if pact.pending else ',"pending":false'
+    if pact.wip:
+        flags += ',"wip":true'
+    return (
+        f'{{"shortDescription":{compact_json(short_description(pact))},'
+        f'"verificationProperties":{{"notices":{notices_json}{flags}}},'
+        f'"_links":{{"self":{{"href":{compact_json(href)},"name":{compact_json(name)}}}}}}}'
+    )
+
+
+@router.get(PATH)
+def pacts_for_verification_get(
+    provider: str,
+    request: Request,
+    db: DatabaseDep,
+) -> Response:
+    """The beta GET form: query parameters instead of a body, with a deprecation notice."""
+    params = request.query_params
+    data: dict[str, Any] = {}
+    if "providerVersionBranch" in params:
+        data["providerVersionBranch"] = params["providerVersionBranch"]
+    if "includePendingStatus" in params:
+        data["includePendingStatus"] = params["includePendingStatus"] == "true"
+    if "includeWipPactsSince" in params:
+        data["includeWipPactsSince"] = params["includeWipPactsSince"]
+    tags = params.getlist("providerVersionTags[]") or params.getlist("providerVersionTags")
+    if tags:
+        data["providerVersionTags"] = tags
+    return _answer(request, db, provider, data, beta=True)
+
+
+@router.post(PATH)
+def pacts_for_verification_post(
+    provider: str,
+    request: Request,
+    body: JsonBodyDep,
+    db: DatabaseDep,
+) -> Response:
+    """Pacts picked by the consumer version selectors, with pending and WIP status."""
+    return _answer(request, db, provider, json_object(body), beta=False)

@@ -1,0 +1,295 @@
+"""``GET /matrix`` and ``GET /can-i-deploy``: answering whether a version may be deployed."""
+
+import sqlite3
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from local_pact_broker.api.dependencies import DatabaseDep
+from local_pact_broker.api.errors import validation_failed
+from local_pact_broker.api.hal import base_url, hal, link
+from local_pact_broker.api.representations import (
+    pact_url,
+    pact_version_url,
+    pacticipant_url,
+    version_url,
+)
+from local_pact_broker.db import environments_repository as environments
+from local_pact_broker.db import models_repository as models
+from local_pact_broker.db import pacticipants_repository as pacticipants
+from local_pact_broker.db.storage import Database
+from local_pact_broker.domain.can_i_deploy import MatrixRow, Mode, Side, Verdict, decide
+from local_pact_broker.domain.display_names import display_name
+from local_pact_broker.domain.models import PacticipantVersion
+from local_pact_broker.domain.pact_metadata import encode_metadata
+from local_pact_broker.domain.timestamps import display
+
+router = APIRouter()
+
+
+def _parse_selectors(request: Request, prefix: str = "q[][") -> list[dict[str, str]]:
+    selectors: list[dict[str, str]] = []
+    for key, value in request.query_params.multi_items():
+        if not key.startswith(prefix) or not key.endswith("]"):
+            continue
+        field = key[len(prefix) : -1]
+        if field == "pacticipant" or not selectors or field in selectors[-1]:
+            selectors.append({})
+        selectors[-1][field] = value
+    return selectors
+
+
+def _models(db: sqlite3.Connection, rows: list[sqlite3.Row]) -> tuple[PacticipantVersion, ...]:
+    return tuple(pacticipants.version_model(db, row) for row in rows)
+
+
+def _main_branch(db: sqlite3.Connection, name: str) -> str | None:
+    row = pacticipants.find_pacticipant(db, name)
+    return str(row["main_branch"]) if row is not None and row["main_branch"] else None
+
+
+def _resolve(db: sqlite3.Connection, selector: dict[str, str], specified: bool = False) -> Side:
+    name = selector.get("pacticipant", "")
+    number = selector.get("version")
+    if number:
+        row = pacticipants.find_version(db, name, number)
+        return Side(name, _models(db, [row] if row else []), Mode.VERSION, requested_number=number)
+    branch = selector.get("branch")
+    if selector.get("mainBranch") == "true":
+        branch = _main_branch(db, name)
+        if branch is None:
+            return Side(name, (), Mode.LATEST)
+    if branch:
+        rows = pacticipants.versions_on_branch(db, name, branch)
+        if specified or selector.get("latest") == "true":
+            # The version to deploy: the newest on the branch.
+            return Side(name, _models(db, rows[:1]), Mode.LATEST, branch=branch)
+        return Side(name, _models(db, rows), Mode.BRANCH, branch=branch)
+    if selector.get("tag"):
+        tagged = pacticipants.latest_version(db, name, selector["tag"])
+        return Side(name, _models(db, [tagged] if tagged else []), Mode.LATEST)
+    latest = pacticipants.latest_version(db, name)
+    return Side(name, _models(db, [latest] if latest else []), Mode.LATEST)
+
+
+def _integrated(db: sqlite3.Connection, name: str) -> list[str]:
+    # One index probe per pacticipant, whatever the number of stored pacts.
+    rows = db.execute(
+        "SELECT p.name FROM pacticipants p, pacticipants me WHERE me.name = ? AND p.id != me.id"
+        " AND (EXISTS (SELECT 1 FROM pact_versions pv WHERE pv.consumer_id = me.id"
+        " AND pv.provider_id = p.id) OR EXISTS (SELECT 1 FROM pact_versions pv"
+        " WHERE pv.provider_id = me.id AND pv.consumer_id = p.id)) ORDER BY p.name",
+        (name,),
+    ).fetchall()
+    return [str(r["name"]) for r in rows]
+
+
+def _other_side(
+    db: sqlite3.Connection,
+    name: str,
+    environment: str | None,
+    latest: bool,
+    tag: str | None,
+    main_branch: bool = False,
+) -> Side:
+    if environment:
+        rows = environments.versions_in_environment(db, name, environment)
+        return Side(name, _models(db, rows), Mode.ENVIRONMENT, environment=environment)
+    if main_branch:
+        # can-i-merge: the latest version of each integrated pacticipant's main branch.
+        branch = _main_branch(db, name)
+        rows = pacticipants.versions_on_branch(db, name, branch)[:1] if branch else []
+        return Side(name, _models(db, rows), Mode.LATEST, branch=branch)
+    if latest or tag:
+        row = pacticipants.latest_version(db, name, tag)
+        return Side(name, _models(db, [row] if row else []), Mode.LATEST)
+    return Side(name, (), Mode.ANY)
+
+
+def _version_json(base: str, db: sqlite3.Connection, version: PacticipantVersion) -> dict[str, Any]:
+    row = pacticipants.find_version(db, version.pacticipant, version.number)
+    assert row is not None  # noqa: S101
+    from local_pact_broker.api.representations import branch_versions  # noqa: PLC0415
+
+    branches = branch_versions(base, db, row)
+    envs = []
+    for name in version.environments:
+        env = environments.find_environment(db, name=name)
+        if env is not None:
+            envs.append(_environment_json(base, env))
+    body: dict[str, Any] = {
+        "number": version.number,
+        "branches": branches,
+        "branchVersions": branches,
+        "environments": envs,
+        "tags": [
+            {
+                "name": t,
+                "latest": True,
+                "_links": {
+                    "self": {
+                        "href": f"{version_url(base, version.pacticipant, version.number)}/tags/{t}"
+                    }
+                },
+            }
+            for t in version.tags
+        ],
+        "_links": {"self": {"href": version_url(base, version.pacticipant, version.number)}},
+    }
+    if branches:
+        body["branch"] = branches[-1]["name"]
+    return body
+
+
+def _environment_json(base: str, env: sqlite3.Row) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "uuid": env["uuid"],
+        "name": env["name"],
+        "production": bool(env["production"]),
+        "createdAt": display(env["created_at"]),
+        "_links": {"self": link(f"{base}/environments/{env['uuid']}", "Environment", env["name"])},
+    }
+    body["displayName"] = display_name(env["name"], env["display_name"])
+    return body
+
+
+def _row_json(base: str, db: sqlite3.Connection, row: MatrixRow) -> dict[str, Any]:
+    publication = row.publication
+    consumer = publication.consumer
+    provider = publication.provider
+    number = publication.consumer_version.number
+    body: dict[str, Any] = {
+        "consumer": {
+            "name": consumer,
+            "_links": {"self": {"href": pacticipant_url(base, consumer)}},
+            "version": _version_json(base, db, publication.consumer_version),
+        },
+        "provider": {
+            "name": provider,
+            "_links": {"self": {"href": pacticipant_url(base, provider)}},
+        },
+        "pact": {
+            "createdAt": display(publication.created_at),
+            "_links": {"self": {"href": pact_url(base, provider, consumer, number)}},
+        },
+        "verificationResult": None,
+    }
+    if row.ignored:
+        body["ignored"] = True
+    # As the official matrix: a pact nobody verified has no provider version (S077, S094).
+    body["provider"]["version"] = None
+    if row.provider_version is not None and row.verification is not None:
+        body["provider"]["version"] = _version_json(base, db, row.provider_version)
+    if row.verification is not None:
+        metadata = encode_metadata([("cvn", number)])
+        permalink = pact_version_url(base, provider, consumer, publication.pact_sha)
+        results_url = f"{permalink}/metadata/{metadata}/verification-results"
+        body["verificationResult"] = {
+            "success": row.verification.success,
+            "verifiedAt": display(row.verification.created_at),
+            "_links": {"self": {"href": f"{results_url}/{row.verification.id}"}},
+        }
+    return body
+
+
+def _answer(base: str, db: sqlite3.Connection, verdict: Verdict) -> JSONResponse:
+    return hal(
+        {
+            "summary": {
+                "deployable": verdict.deployable,
+                "reason": verdict.reason,
+                "success": verdict.success,
+                "failed": verdict.failed,
+                "unknown": verdict.unknown,
+                **({"ignored": verdict.ignored} if verdict.ignored else {}),
+            },
+            "notices": [{"type": t, "text": text} for t, text in verdict.reasons],
+            "matrix": [_row_json(base, db, row) for row in verdict.rows],
+        }
+    )
+
+
+def _evaluate(
+    request: Request,
+    db: Database,
+    selectors: list[dict[str, str]],
+    environment: str | None,
+    latest: bool,
+    tag: str | None,
+    main_branch: bool = False,
+    ignored: frozenset[str] = frozenset(),
+) -> JSONResponse:
+    if not selectors or not all(s.get("pacticipant") for s in selectors):
+        raise validation_failed(["Please specify the pacticipant name"])
+    with db.reading() as connection:
+        if environment and environments.find_environment(connection, name=environment) is None:
+            raise validation_failed({"environment": [f"with name '{environment}' does not exist"]})
+        for selector in selectors:
+            if pacticipants.find_pacticipant(connection, selector["pacticipant"]) is None:
+                raise validation_failed([f"Pacticipant {selector['pacticipant']} not found"])
+        specified = _resolve(connection, selectors[0], specified=True)
+        if len(selectors) > 1:
+            others = [_resolve(connection, s) for s in selectors[1:]]
+        else:
+            others = [
+                _other_side(connection, name, environment, latest, tag, main_branch)
+                for name in _integrated(connection, specified.pacticipant)
+            ]
+        names = {specified.pacticipant} | {o.pacticipant for o in others}
+        version_ids = [v.order for side in (specified, *others) for v in side.versions]
+        publications, pact_ids = models.publications_of_versions(connection, version_ids, names)
+        results = models.verifications_of(connection, pact_ids)
+        verdict = decide(
+            specified,
+            others,
+            publications,
+            results,
+            warn_no_environment=len(selectors) == 1
+            and not environment
+            and not tag
+            and not main_branch,
+            ignored=ignored,
+        )
+        return _answer(base_url(request), connection, verdict)
+
+
+@router.get("/matrix")
+def matrix(request: Request, db: DatabaseDep) -> JSONResponse:
+    """The matrix for the ``q[]`` selectors, with a can-i-deploy summary."""
+    params = request.query_params
+    return _evaluate(
+        request,
+        db,
+        _parse_selectors(request),
+        params.get("environment"),
+        params.get("latest") == "true",
+        params.get("tag"),
+        main_branch=params.get("mainBranch") == "true",
+        ignored=_ignored(request),
+    )
+
+
+def _ignored(request: Request) -> frozenset[str]:
+    """Pacticipants named by ``ignore[][pacticipant]`` (``--ignore``), whatever the version."""
+    return frozenset(
+        s["pacticipant"] for s in _parse_selectors(request, "ignore[][") if s.get("pacticipant")
+    )
+
+
+@router.get("/can-i-deploy")
+def can_i_deploy(request: Request, db: DatabaseDep) -> JSONResponse:
+    """Whether this pacticipant version can be deployed to the environment (or tag)."""
+    params = request.query_params
+    selector = {"pacticipant": params.get("pacticipant", "")}
+    if params.get("version"):
+        selector["version"] = params["version"]
+    return _evaluate(
+        request,
+        db,
+        [selector],
+        params.get("environment"),
+        False,
+        params.get("to"),
+        ignored=_ignored(request),
+    )

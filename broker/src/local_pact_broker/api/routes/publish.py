@@ -1,0 +1,113 @@
+"""Publishing pacts: ``POST /contracts/publish`` and the legacy ``PUT`` of a single pact."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from local_pact_broker.api.dependencies import DatabaseDep, EventBusDep, JsonBodyDep
+from local_pact_broker.api.errors import validation_failed
+from local_pact_broker.api.hal import base_url, hal, link
+from local_pact_broker.api.representations import (
+    embedded_pacticipant,
+    embedded_version,
+    pact_body,
+    pact_title,
+    pact_url,
+    pact_version_url,
+    pacticipant_url,
+    version_url,
+)
+from local_pact_broker.api.request_body import json_object
+from local_pact_broker.db import pacts_repository as pacts
+from local_pact_broker.domain.pact_content import InvalidPactError, pacticipant_name, validate_pact
+from local_pact_broker.services.publishing import (
+    ContractToPublish,
+    PublishRequest,
+    parse_publish_request,
+    publish_contracts,
+)
+
+router = APIRouter()
+
+
+@router.post("/contracts/publish")
+def publish(
+    request: Request,
+    body: JsonBodyDep,
+    db: DatabaseDep,
+    bus: EventBusDep,
+) -> JSONResponse:
+    """Publish every pact of one consumer version, with its branch and tags, atomically."""
+    publish_request = parse_publish_request(json_object(body))
+    base = base_url(request)
+    with db.writing() as connection:
+        result = publish_contracts(connection, publish_request, base)
+    bus.publish(result.events)
+    name, number = publish_request.pacticipant, publish_request.version
+    logs = [
+        {"level": n["type"], "message": n["text"], "deprecationWarning": "Replaced by notices"}
+        for n in result.notices
+    ]
+    version_link = version_url(base, name, number)
+    response = {
+        "notices": result.notices,
+        "logs": logs,
+        "_embedded": {
+            "pacticipant": embedded_pacticipant(base, name),
+            "version": embedded_version(base, name, number),
+        },
+        "_links": {
+            "pb:pacticipant": link(pacticipant_url(base, name), "Pacticipant", name),
+            "pb:pacticipant-version": link(version_link, "Pacticipant version", number),
+            "pb:pacticipant-version-tags": [
+                link(f"{version_link}/tags/{tag}", "Tag", tag) for tag in publish_request.tags
+            ],
+            "pb:contracts": [
+                link(
+                    pact_url(base, c.provider, c.consumer, number),
+                    "Pact",
+                    pact_title(c.consumer, number, c.provider),
+                )
+                for c in publish_request.contracts
+            ],
+        },
+    }
+    return hal(response)
+
+
+@router.put("/pacts/provider/{provider}/consumer/{consumer}/version/{number}")
+def put_pact(
+    provider: str,
+    consumer: str,
+    number: str,
+    request: Request,
+    body: JsonBodyDep,
+    db: DatabaseDep,
+    bus: EventBusDep,
+) -> JSONResponse:
+    """Legacy single-pact publication; names in the URL must match those in the pact."""
+    try:
+        pact = validate_pact(body)
+    except InvalidPactError as error:
+        raise validation_failed(error.messages) from None
+    mismatches: dict[str, list[str]] = {}
+    for role, expected in (("consumer", consumer), ("provider", provider)):
+        if pacticipant_name(pact, role) != expected:
+            mismatches[role] = [
+                f"name in pact '{pacticipant_name(pact, role)}' does not match {role} name in "
+                f"path '{expected}'."
+            ]
+    if mismatches:
+        raise validation_failed(mismatches)
+    base = base_url(request)
+    publish_request = PublishRequest(
+        pacticipant=consumer,
+        version=number,
+        contracts=(ContractToPublish(consumer, provider, pact),),
+    )
+    with db.writing() as connection:
+        result = publish_contracts(connection, publish_request, base)
+        row = pacts.publication(connection, provider, consumer, number)
+    bus.publish(result.events)
+    assert row is not None  # noqa: S101 - published in the transaction above
+    results_url = f"{pact_version_url(base, provider, consumer, row['sha'])}/verification-results"
+    return hal(pact_body(base, row, results_url), 201 if result.created else 200)

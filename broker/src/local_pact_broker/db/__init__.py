@@ -1,0 +1,1 @@
+"""SQLite storage, ordered schema migrations, and repositories that return plain dataclasses."""

@@ -1,0 +1,1 @@
+"""The broker's rules as pure functions over plain data: no SQL, no HTTP."""

@@ -1,0 +1,1 @@
+"""What each write does: validate, store in one transaction, then emit events."""
