@@ -42,12 +42,16 @@ browser:
         exit 1
     fi
 
-# ruff (lint + format) and one mypy --strict run over the code we write (not the generated client)
+# ruff, mypy --strict (not the generated client), the workflows' and compose file's schemas, zizmor
 lint:
     uv run --quiet ruff check .
     uv run --quiet ruff format --check .
     uv run --quiet mypy
     uv run --quiet check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+    uv run --quiet check-jsonschema --builtin-schema custom.github-workflows-require-timeout \
+        .github/workflows/*.yml
+    uv run --quiet check-jsonschema --builtin-schema vendor.compose-spec broker/official/compose.yaml
+    uv run --quiet zizmor --offline --strict-collection --quiet --no-progress .
 
 # Export the provider's OpenAPI document to openapi/openapi.json
 export-openapi *args:
