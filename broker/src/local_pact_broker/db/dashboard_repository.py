@@ -1,25 +1,55 @@
-"""Read model for the HTML pages: integrations with their latest pact, verification, deployments.
+"""Read model for the HTML pages: integrations, their branch-head pacts, verifications, deployments.
 
-One query per page section (no N+1): the dashboard must stay cheap with many versions.
+A fixed number of queries per page (no N+1), so the pages stay cheap with many versions: the
+heads are found with one grouped scan, and the versions and verifications behind them are
+loaded in bulk by ``models_repository``.
 """
 
+import json
 import sqlite3
 from dataclasses import dataclass
 
+from local_pact_broker.db import models_repository as models
+from local_pact_broker.domain.models import Publication, Verification
+
 
 @dataclass(frozen=True)
-class IntegrationSummary:
-    """The newest pact of one consumer-provider pair and the newest verification of it."""
+class Integration:
+    """A consumer-provider pair with at least one pact, and the main branch of each."""
 
     consumer: str
     provider: str
-    consumer_version: str
-    consumer_branches: str
-    published_at: str
-    pact_sha: str
-    verification_success: bool | None
-    verified_at: str | None
-    provider_version: str | None
+    consumer_main_branch: str | None
+    provider_main_branch: str | None
+
+
+@dataclass(frozen=True)
+class HeadPublication:
+    """The newest pact of a consumer branch for a provider; ``branch`` None: of the integration."""
+
+    branch: str | None
+    publication: Publication
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    """Everything the dashboard's integration table is built from."""
+
+    integrations: list[Integration]
+    heads: list[HeadPublication]
+    verifications: list[Verification]
+    branch_created_at: dict[tuple[str, str], str]
+
+
+@dataclass(frozen=True)
+class PairData:
+    """An integration's publications (newest first, at most the limit) and their verifications."""
+
+    integration: Integration
+    publications: list[Publication]
+    verifications: list[Verification]
+    branch_created_at: dict[tuple[str, str], str]
+    more_publications: bool
 
 
 @dataclass(frozen=True)
@@ -37,23 +67,51 @@ class Deployment:
 
 
 _INTEGRATIONS = """
-SELECT c.name AS consumer, pr.name AS provider, cv.number AS consumer_version,
-    pub.created_at AS published_at, pv.sha,
-    (SELECT group_concat(b.name, ', ') FROM branch_versions bv
-        JOIN branches b ON b.id = bv.branch_id WHERE bv.version_id = cv.id) AS branches,
-    ver.success, ver.created_at AS verified_at, provider_version.number AS provider_version
+SELECT DISTINCT c.name AS consumer, p.name AS provider,
+    c.main_branch AS consumer_main_branch, p.main_branch AS provider_main_branch
+FROM pact_versions pv
+JOIN pacticipants c ON c.id = pv.consumer_id
+JOIN pacticipants p ON p.id = pv.provider_id
+"""
+
+# The newest publication of each integration, and of each consumer branch for each provider.
+# "Newest" is the latest consumer version, as the official broker orders them.
+_HEADS = """
+WITH heads AS (
+    SELECT NULL AS branch, pub.provider_id, max(pub.consumer_version_id) AS version_id
+    FROM pact_publications pub JOIN versions cv ON cv.id = pub.consumer_version_id
+    GROUP BY cv.pacticipant_id, pub.provider_id
+    UNION ALL
+    SELECT b.name, pub.provider_id, max(bv.version_id)
+    FROM branch_versions bv
+    JOIN branches b ON b.id = bv.branch_id
+    JOIN pact_publications pub ON pub.consumer_version_id = bv.version_id
+    GROUP BY bv.branch_id, pub.provider_id
+)
+SELECT heads.branch, pub.consumer_version_id, pub.created_at, pub.pact_version_id,
+    pv.sha, pr.name AS provider
+FROM heads
+JOIN pact_publications pub
+    ON pub.consumer_version_id = heads.version_id AND pub.provider_id = heads.provider_id
+JOIN pact_versions pv ON pv.id = pub.pact_version_id
+JOIN pacticipants pr ON pr.id = pub.provider_id
+"""
+
+_PAIR_PUBLICATIONS = """
+SELECT pub.consumer_version_id, pub.created_at, pub.pact_version_id, pv.sha
 FROM pact_publications pub
 JOIN versions cv ON cv.id = pub.consumer_version_id
-JOIN pacticipants c ON c.id = cv.pacticipant_id
-JOIN pacticipants pr ON pr.id = pub.provider_id
 JOIN pact_versions pv ON pv.id = pub.pact_version_id
-LEFT JOIN verifications ver ON ver.id =
-    (SELECT max(v2.id) FROM verifications v2 WHERE v2.pact_version_id = pv.id)
-LEFT JOIN versions provider_version ON provider_version.id = ver.provider_version_id
-WHERE cv.id = (SELECT max(cv2.id) FROM pact_publications p2
-    JOIN versions cv2 ON cv2.id = p2.consumer_version_id
-    WHERE p2.provider_id = pub.provider_id AND cv2.pacticipant_id = cv.pacticipant_id)
-ORDER BY c.name, pr.name
+WHERE cv.pacticipant_id = (SELECT id FROM pacticipants WHERE name = ?)
+    AND pub.provider_id = (SELECT id FROM pacticipants WHERE name = ?)
+ORDER BY pub.consumer_version_id DESC
+LIMIT ?
+"""
+
+_BRANCHES_OF = """
+SELECT p.name AS pacticipant, b.name AS branch, b.created_at
+FROM branches b JOIN pacticipants p ON p.id = b.pacticipant_id
+WHERE p.name IN (SELECT value FROM json_each(?))
 """
 
 _DEPLOYMENTS = """
@@ -77,22 +135,73 @@ ORDER BY 1, 4, 7
 """
 
 
-def integrations(db: sqlite3.Connection) -> list[IntegrationSummary]:
-    """Every consumer-provider pair with a pact, by consumer then provider name."""
+def _integration(row: sqlite3.Row) -> Integration:
+    return Integration(
+        consumer=row["consumer"],
+        provider=row["provider"],
+        consumer_main_branch=row["consumer_main_branch"] or None,
+        provider_main_branch=row["provider_main_branch"] or None,
+    )
+
+
+def branch_created_at(db: sqlite3.Connection, names: set[str]) -> dict[tuple[str, str], str]:
+    """When each branch of these pacticipants was created, by ``(pacticipant, branch)``."""
+    rows = db.execute(_BRANCHES_OF, (json.dumps(sorted(names)),))
+    return {(row["pacticipant"], row["branch"]): row["created_at"] for row in rows}
+
+
+def _publications(
+    db: sqlite3.Connection, rows: list[sqlite3.Row], provider_of: dict[int, str]
+) -> list[Publication]:
+    versions = models.version_models(db, (row["consumer_version_id"] for row in rows))
     return [
-        IntegrationSummary(
-            consumer=row["consumer"],
-            provider=row["provider"],
-            consumer_version=row["consumer_version"],
-            consumer_branches=row["branches"] or "",
-            published_at=row["published_at"],
+        Publication(
+            consumer_version=versions[row["consumer_version_id"]],
+            provider=provider_of[row["pact_version_id"]],
             pact_sha=row["sha"],
-            verification_success=None if row["success"] is None else bool(row["success"]),
-            verified_at=row["verified_at"],
-            provider_version=row["provider_version"],
+            created_at=row["created_at"],
         )
-        for row in db.execute(_INTEGRATIONS)
+        for row in rows
     ]
+
+
+def dashboard_data(db: sqlite3.Connection) -> DashboardData:
+    """Integrations, the head pacts of each, and the verifications of those pact contents."""
+    integrations = [_integration(row) for row in db.execute(_INTEGRATIONS)]
+    rows = db.execute(_HEADS).fetchall()
+    provider_of = {row["pact_version_id"]: row["provider"] for row in rows}
+    publications = _publications(db, rows, provider_of)
+    heads = [
+        HeadPublication(row["branch"], publication)
+        for row, publication in zip(rows, publications, strict=True)
+    ]
+    verifications = models.verifications_of(db, provider_of)
+    providers = {i.provider for i in integrations}
+    return DashboardData(integrations, heads, verifications, branch_created_at(db, providers))
+
+
+def find_integration(db: sqlite3.Connection, consumer: str, provider: str) -> Integration | None:
+    """The integration between the two, if the consumer ever published a pact for the provider."""
+    row = db.execute(
+        _INTEGRATIONS + " WHERE c.name = ? AND p.name = ?", (consumer, provider)
+    ).fetchone()
+    return None if row is None else _integration(row)
+
+
+def pair_data(db: sqlite3.Connection, integration: Integration, limit: int) -> PairData:
+    """The integration's newest ``limit`` publications and every verification of their pacts."""
+    rows = db.execute(
+        _PAIR_PUBLICATIONS, (integration.consumer, integration.provider, limit + 1)
+    ).fetchall()
+    shown = rows[:limit]
+    provider_of = {row["pact_version_id"]: integration.provider for row in shown}
+    return PairData(
+        integration=integration,
+        publications=_publications(db, shown, provider_of),
+        verifications=models.verifications_of(db, provider_of),
+        branch_created_at=branch_created_at(db, {integration.provider}),
+        more_publications=len(rows) > limit,
+    )
 
 
 def deployments(db: sqlite3.Connection) -> list[Deployment]:
@@ -112,6 +221,9 @@ def deployments(db: sqlite3.Connection) -> list[Deployment]:
     ]
 
 
-def environment_names(db: sqlite3.Connection) -> list[str]:
-    """Every environment name, including ones where nothing is deployed yet."""
-    return [row["name"] for row in db.execute("SELECT name FROM environments ORDER BY name")]
+def environments(db: sqlite3.Connection) -> list[tuple[str, bool]]:
+    """Every environment's name and whether it is production, including empty ones."""
+    return [
+        (row["name"], bool(row["production"]))
+        for row in db.execute("SELECT name, production FROM environments ORDER BY name")
+    ]

@@ -1,21 +1,50 @@
-"""HTML pages for people: ``/ui`` (also ``/`` for browsers) and ``/ui/pacts/...``."""
+"""HTML pages for people: ``/ui`` (also ``/`` for browsers), ``/ui/pacts/...`` and the matrix.
+
+``/`` and ``/matrix/provider/{p}/consumer/{c}`` are shared with the API: their API routes
+call ``dashboard_response`` and ``matrix_page_response`` when a browser asks (``Accept``).
+"""
+
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from local_pact_broker.api.dependencies import DatabaseDep
 from local_pact_broker.db.storage import Database
-from local_pact_broker.ui.html_pages import dashboard_html, not_found_html, pact_html
+from local_pact_broker.ui import hints
+from local_pact_broker.ui.html_pages import (
+    dashboard_html,
+    matrix_html,
+    not_found_html,
+    pact_html,
+)
 
 router = APIRouter()
 PAIR = "/ui/pacts/provider/{provider}/consumer/{consumer}"
+
+
+def _html(body: str, status_code: int = 200) -> HTMLResponse:
+    """An HTML answer that is never cached: the pages show live state and relative times."""
+    response = HTMLResponse(body, status_code=status_code)
+    response.headers["Cache-Control"] = "no-cache, no-store, must-revalidate"
+    return response
 
 
 def dashboard_response(request: Request) -> HTMLResponse:
     """The dashboard; the index calls it when a browser asks for ``/``."""
     db: Database = request.app.state.database
     with db.reading() as connection:
-        return HTMLResponse(dashboard_html(connection))
+        return _html(dashboard_html(connection, datetime.now(UTC)))
+
+
+def matrix_page_response(db: Database, provider: str, consumer: str) -> HTMLResponse:
+    """The integration's matrix page, or an HTML 404 saying what to run."""
+    with db.reading() as connection:
+        page = matrix_html(connection, provider, consumer, datetime.now(UTC))
+    if page is None:
+        what = f"{consumer} has published no pact for {provider}."
+        return _html(not_found_html(what, "Publish one with", hints.PUBLISH), 404)
+    return _html(page)
 
 
 @router.get("/ui")
@@ -24,14 +53,20 @@ def dashboard(request: Request) -> HTMLResponse:
     return dashboard_response(request)
 
 
+@router.get("/ui/matrix/provider/{provider}/consumer/{consumer}")
+def matrix_page(provider: str, consumer: str, db: DatabaseDep) -> HTMLResponse:
+    """The matrix page at a URL of its own, whatever the client accepts."""
+    return matrix_page_response(db, provider, consumer)
+
+
 def _pact_page(db: Database, provider: str, consumer: str, number: str | None) -> HTMLResponse:
     with db.reading() as connection:
-        page = pact_html(connection, provider, consumer, number)
+        page = pact_html(connection, provider, consumer, number, datetime.now(UTC))
     if page is None:
         version = "latest" if number is None else f"version {number}"
         what = f"No pact from {consumer} ({version}) for {provider}."
-        return HTMLResponse(not_found_html(what), status_code=404)
-    return HTMLResponse(page)
+        return _html(not_found_html(what, "Publish one with", hints.PUBLISH), 404)
+    return _html(page)
 
 
 @router.get(PAIR + "/latest")
@@ -40,7 +75,7 @@ def latest_pact_page(provider: str, consumer: str, db: DatabaseDep) -> HTMLRespo
     return _pact_page(db, provider, consumer, None)
 
 
-@router.get(PAIR + "/version/{number}")
+@router.get(PAIR + "/version/{number:path}")
 def pact_page(provider: str, consumer: str, number: str, db: DatabaseDep) -> HTMLResponse:
-    """The pact a consumer version published, readable."""
+    """The pact a consumer version published, readable (version numbers may contain ``/``)."""
     return _pact_page(db, provider, consumer, number)

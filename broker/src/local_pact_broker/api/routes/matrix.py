@@ -4,10 +4,11 @@ import sqlite3
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
+from local_pact_broker.api.content_negotiation import wants_html
 from local_pact_broker.api.dependencies import DatabaseDep
-from local_pact_broker.api.errors import validation_failed
+from local_pact_broker.api.errors import not_found, validation_failed
 from local_pact_broker.api.hal import base_url, hal, link
 from local_pact_broker.api.representations import (
     pact_url,
@@ -24,6 +25,7 @@ from local_pact_broker.domain.display_names import display_name
 from local_pact_broker.domain.models import PacticipantVersion
 from local_pact_broker.domain.pact_metadata import encode_metadata
 from local_pact_broker.domain.timestamps import display
+from local_pact_broker.ui.pages import matrix_page_response
 
 router = APIRouter()
 
@@ -293,3 +295,25 @@ def can_i_deploy(request: Request, db: DatabaseDep) -> JSONResponse:
         params.get("to"),
         ignored=_ignored(request),
     )
+
+
+@router.get("/matrix/provider/{provider}/consumer/{consumer}")
+def matrix_for_consumer_and_provider(
+    provider: str, consumer: str, request: Request, db: DatabaseDep
+) -> Response:
+    """The official path: the matrix page for browsers, the matrix of the two as HAL otherwise.
+
+    The answer depends on ``Accept``, so it says ``Vary: Accept`` (as ``/`` does).
+    """
+    answer: Response
+    if wants_html(request.headers.get("accept", "")):
+        answer = matrix_page_response(db, provider, consumer)
+    else:
+        with db.reading() as connection:
+            for name in (consumer, provider):
+                if pacticipants.find_pacticipant(connection, name) is None:
+                    raise not_found(f"No pacticipant with name '{name}' found")
+        selectors = [{"pacticipant": consumer}, {"pacticipant": provider}]
+        answer = _evaluate(request, db, selectors, None, False, None)
+    answer.headers["Vary"] = "Accept"
+    return answer
