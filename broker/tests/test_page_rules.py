@@ -334,3 +334,29 @@ def test_matrix_lines_pair_each_consumer_version_with_each_verifying_provider_ve
     ]
     limited, total = matrix_lines([old, new, unverified], results, CREATED, "main", limit=2)
     assert (len(limited), total) == (2, 5)
+
+
+def test_an_unverified_changed_pact_shows_the_branch_s_last_result() -> None:
+    new = _publication(_version("Foo", 2, "main"), "new")  # Foo-1 on main published "old"
+    passed = _verification(1, "old", _version("Bar", 5, "main"), success=True)
+    heads = [HeadPublication("main", new), HeadPublication(None, new)]
+    [view] = integration_views(
+        [INTEGRATION], heads, [passed], CREATED, last_verified={("Foo", "Bar", "main"): 1}
+    )
+    [row] = view.rows
+    assert row.status is Status.UNVERIFIED
+    assert row.before_change is not None
+    assert (row.before_change.status, row.before_change.provider_version.number) == (
+        Status.PASSED,
+        "Bar-5",
+    )
+    # Once the new pact is verified, its own result is shown and nothing from before.
+    verified = _verification(2, "new", _version("Bar", 6, "main"), success=True)
+    [view] = integration_views(
+        [INTEGRATION],
+        [HeadPublication("main", new)],
+        [passed, verified],
+        CREATED,
+        last_verified={("Foo", "Bar", "main"): 2},
+    )
+    assert view.rows[0].before_change is None

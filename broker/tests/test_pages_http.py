@@ -267,3 +267,21 @@ def test_pages_are_not_cached(broker: BrokerServer) -> None:
             assert response.status_code == 200, path
             assert response.headers["content-type"].startswith("text/html"), path
             assert "no-store" in response.headers["cache-control"], path
+
+
+def test_a_changed_main_pact_keeps_main_s_last_verification_visible(broker: BrokerServer) -> None:
+    changed = commit("consumer main, changed")
+    with httpx.Client(base_url=broker.url, timeout=10) as client:
+        publish_on(client, "Foo", CONSUMER_MAIN, "Bar", "main")
+        verify_on(client, "Foo", CONSUMER_MAIN, "Bar", PROVIDER_MAIN, "main", success=True)
+        publish_on(client, "Foo", changed, "Bar", "main", "get thing, changed")
+        body = client.get("/ui").text
+    row = _section(body, r'<tr class="pact-row main".*?</tr>')
+    assert 'data-status="unverified"' in row
+    assert f'title="{changed}"' in row
+    before = _text(_section(row, r'<div class="before-change.*?</div>'))
+    assert re.fullmatch(
+        rf"before the pact changed: passed by {PROVIDER_MAIN[:7]} copy main "
+        r"(less than a minute|\d+ minutes?) ago",
+        before,
+    ), before

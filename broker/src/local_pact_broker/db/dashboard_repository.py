@@ -39,6 +39,9 @@ class DashboardData:
     heads: list[HeadPublication]
     verifications: list[Verification]
     branch_created_at: dict[tuple[str, str], str]
+    last_verified: dict[tuple[str, str, str], int]
+    """Per ``(consumer, provider, consumer branch)``: the id of the newest verification of any
+    pact the branch published, by the provider's main branch when there is one."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,32 @@ JOIN pact_publications pub
     ON pub.consumer_version_id = heads.version_id AND pub.provider_id = heads.provider_id
 JOIN pact_versions pv ON pv.id = pub.pact_version_id
 JOIN pacticipants pr ON pr.id = pub.provider_id
+"""
+
+# For each consumer branch and provider, the newest verification of any pact content published
+# from the branch, preferring the provider's main branch: what a row shows once its pact
+# changed and is not verified yet (the official UI calls that "stale").
+_LAST_VERIFIED = """
+WITH candidates AS (
+    SELECT bv.branch_id, pub.provider_id, ver.id, EXISTS (
+        SELECT 1 FROM branch_versions pbv JOIN branches pb ON pb.id = pbv.branch_id
+        WHERE pbv.version_id = ver.provider_version_id AND pb.name = pr.main_branch
+    ) AS by_main
+    FROM verifications ver
+    JOIN pact_publications pub ON pub.pact_version_id = ver.pact_version_id
+    JOIN branch_versions bv ON bv.version_id = pub.consumer_version_id
+    JOIN pacticipants pr ON pr.id = pub.provider_id
+), newest AS (
+    SELECT branch_id, provider_id, coalesce(max(CASE WHEN by_main THEN id END), max(id)) AS id
+    FROM candidates GROUP BY branch_id, provider_id
+)
+SELECT c.name AS consumer, pr.name AS provider, b.name AS branch,
+    ver.id AS verification_id, ver.pact_version_id
+FROM newest
+JOIN verifications ver ON ver.id = newest.id
+JOIN branches b ON b.id = newest.branch_id
+JOIN pacticipants c ON c.id = b.pacticipant_id
+JOIN pacticipants pr ON pr.id = newest.provider_id
 """
 
 _PAIR_PUBLICATIONS = """
@@ -166,7 +195,7 @@ def _publications(
 
 
 def dashboard_data(db: sqlite3.Connection) -> DashboardData:
-    """Integrations, the head pacts of each, and the verifications of those pact contents."""
+    """Integrations, their head pacts, the verifications of those and of earlier branch pacts."""
     integrations = [_integration(row) for row in db.execute(_INTEGRATIONS)]
     rows = db.execute(_HEADS).fetchall()
     provider_of = {row["pact_version_id"]: row["provider"] for row in rows}
@@ -175,9 +204,16 @@ def dashboard_data(db: sqlite3.Connection) -> DashboardData:
         HeadPublication(row["branch"], publication)
         for row, publication in zip(rows, publications, strict=True)
     ]
-    verifications = models.verifications_of(db, provider_of)
+    last_verified: dict[tuple[str, str, str], int] = {}
+    pact_ids = set(provider_of)
+    for row in db.execute(_LAST_VERIFIED):
+        last_verified[(row["consumer"], row["provider"], row["branch"])] = row["verification_id"]
+        pact_ids.add(row["pact_version_id"])
+    verifications = models.verifications_of(db, pact_ids)
     providers = {i.provider for i in integrations}
-    return DashboardData(integrations, heads, verifications, branch_created_at(db, providers))
+    return DashboardData(
+        integrations, heads, verifications, branch_created_at(db, providers), last_verified
+    )
 
 
 def find_integration(db: sqlite3.Connection, consumer: str, provider: str) -> Integration | None:

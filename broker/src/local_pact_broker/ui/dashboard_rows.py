@@ -3,7 +3,8 @@
 Pure grouping over the read model. The consumer's main branch always has its own row (first),
 so main's state stays visible when a feature branch has newer activity; each row shows the
 verification by the provider's main branch and, when newer, the latest one from elsewhere, so
-a feature branch of the provider cannot hide what main did either.
+a feature branch of the provider cannot hide what main did either. When a row's pact changed
+and is not verified yet, it shows the newest result for an earlier pact of the same branch.
 """
 
 from collections import defaultdict
@@ -43,6 +44,8 @@ class PactRow:
     published_at: str
     pact_sha: str
     results: tuple[ResultView, ...]
+    before_change: ResultView | None = None
+    """When the pact is unverified: the newest result for an earlier pact of the branch."""
 
     @property
     def status(self) -> Status:
@@ -101,22 +104,32 @@ def _row(
     integration: Integration,
     by_sha: Mapping[str, Sequence[Verification]],
     created: BranchCreatedAt,
+    last_verified: Mapping[str, Verification],
 ) -> PactRow:
     publication = head.publication
+    results = results_for(
+        publication.pact_sha,
+        integration.consumer,
+        integration.provider,
+        integration.provider_main_branch,
+        by_sha,
+        created,
+    )
+    before_change = None
+    earlier = last_verified.get(head.branch) if head.branch is not None else None
+    if not results and earlier is not None and earlier.pact_sha != publication.pact_sha:
+        same_content = by_sha.get(earlier.pact_sha, ())
+        before_change = result_view(
+            earlier, same_content, created, integration.provider_main_branch
+        )
     return PactRow(
         kind=kind,
         branch=head.branch,
         consumer_version=publication.consumer_version,
         published_at=publication.created_at,
         pact_sha=publication.pact_sha,
-        results=results_for(
-            publication.pact_sha,
-            integration.consumer,
-            integration.provider,
-            integration.provider_main_branch,
-            by_sha,
-            created,
-        ),
+        results=results,
+        before_change=before_change,
     )
 
 
@@ -125,9 +138,14 @@ def integration_view(
     heads: Sequence[HeadPublication],
     by_sha: Mapping[str, Sequence[Verification]],
     created: BranchCreatedAt,
+    last_verified: Mapping[str, Verification] | None = None,
     max_branch_rows: int = MAX_BRANCH_ROWS,
 ) -> IntegrationView:
-    """One integration's rows: main's head first, then other heads newest first."""
+    """One integration's rows: main's head first, then other heads newest first.
+
+    ``last_verified`` maps a consumer branch to the newest result for any of its pacts.
+    """
+    earlier = last_verified or {}
     main = integration.consumer_main_branch
     main_heads = [h for h in heads if h.branch is not None and h.branch == main]
     others = sorted(
@@ -145,8 +163,10 @@ def integration_view(
         [(RowKind.BRANCH, h) for h in others] + [(RowKind.LATEST, h) for h in unbranched],
         key=lambda pair: -pair[1].publication.consumer_version.order,
     )
-    rows = [_row(h, RowKind.MAIN, integration, by_sha, created) for h in main_heads]
-    rows += [_row(h, kind, integration, by_sha, created) for kind, h in rest[:max_branch_rows]]
+    rows = [_row(h, RowKind.MAIN, integration, by_sha, created, earlier) for h in main_heads]
+    rows += [
+        _row(h, kind, integration, by_sha, created, earlier) for kind, h in rest[:max_branch_rows]
+    ]
     return IntegrationView(
         consumer=integration.consumer,
         provider=integration.provider,
@@ -162,15 +182,25 @@ def integration_views(
     heads: Sequence[HeadPublication],
     verifications: Sequence[Verification],
     created: BranchCreatedAt,
+    last_verified: Mapping[tuple[str, str, str], int] | None = None,
     max_branch_rows: int = MAX_BRANCH_ROWS,
 ) -> list[IntegrationView]:
-    """Every integration's rows, by consumer then provider name (case-insensitive)."""
+    """Every integration's rows, by consumer then provider name (case-insensitive).
+
+    ``last_verified`` maps ``(consumer, provider, branch)`` to a verification id.
+    """
     heads_by_pair: dict[tuple[str, str], list[HeadPublication]] = defaultdict(list)
     for head in heads:
         heads_by_pair[(head.publication.consumer, head.publication.provider)].append(head)
     by_sha: dict[str, list[Verification]] = defaultdict(list)
+    by_id = {}
     for verification in verifications:
         by_sha[verification.pact_sha].append(verification)
+        by_id[verification.id] = verification
+    earlier: dict[tuple[str, str], dict[str, Verification]] = defaultdict(dict)
+    for (consumer, provider, branch), verification_id in (last_verified or {}).items():
+        if verification_id in by_id:
+            earlier[(consumer, provider)][branch] = by_id[verification_id]
     ordered = sorted(
         integrations,
         key=lambda i: (i.consumer.lower(), i.provider.lower(), i.consumer, i.provider),
@@ -181,6 +211,7 @@ def integration_views(
             heads_by_pair.get((integration.consumer, integration.provider), []),
             by_sha,
             created,
+            earlier.get((integration.consumer, integration.provider), {}),
             max_branch_rows,
         )
         for integration in ordered

@@ -91,7 +91,11 @@ def dashboard_html(db: sqlite3.Connection, now: datetime) -> str:
     data = read_model.dashboard_data(db)
     return _TEMPLATES.get_template("dashboard.html").render(
         integrations=integration_views(
-            data.integrations, data.heads, data.verifications, data.branch_created_at
+            data.integrations,
+            data.heads,
+            data.verifications,
+            data.branch_created_at,
+            data.last_verified,
         ),
         now=now,
         **_deployments_and_environments(db),
