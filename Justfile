@@ -8,6 +8,8 @@ export UV_PYTHON_DOWNLOADS := "never"
 # Compile bytecode at install: with PYTHONDONTWRITEBYTECODE set (as here), every start would
 # otherwise recompile FastAPI, pydantic and pact from source.
 export UV_COMPILE_BYTECODE := "1"
+# The toolkit's hints name the verbs as typed here: `just create-environment staging`.
+export CONTRACT_FIRST_RUNNER := "just"
 
 pytest := "uv run --quiet pytest -q -p no:cacheprovider"
 cf := "uv run --quiet contract-first"
@@ -87,9 +89,9 @@ test *args:
 seed-provider:
     uv run --quiet user-service seed
 
-# Serve the provider on http://127.0.0.1:${PORT:-8000} with uvicorn
-serve-provider port="8000": seed-provider
-    uv run --quiet user-service serve --port {{port}}
+# Serve the provider on http://127.0.0.1:${PORT:-8000} with uvicorn (or `just serve-provider 8001`)
+serve-provider port=env("PORT", "8000"): seed-provider
+    uv run --quiet user-service serve --port {{quote(port)}}
 
 # Time the gates, the demo, `just ci`, each consumer's pact and verify (medians over RUNS runs); `--growth`: verify time vs. interactions
 bench runs="3" *args:
@@ -99,35 +101,43 @@ bench runs="3" *args:
 bench-broker:
     uv run --quiet python broker/bench.py
 
-# Serve the local Pact Broker in the foreground on 127.0.0.1:${PACT_BROKER_PORT:-9292}
+# Serve the local Pact Broker in the foreground on 127.0.0.1:${PACT_BROKER_PORT:-9292} (Ctrl-C stops it)
+[no-exit-message]
 broker:
-    uv run --quiet local-pact-broker
+    @uv run --quiet local-pact-broker
 
-# Start the local Pact Broker in the background (health-checked; pid and log in .broker/)
+# Start the local Pact Broker in the background (health-checked; pid, URL and log in .broker/)
+[no-exit-message]
 broker-up:
     @uv run --quiet local-pact-broker up
 
 # Stop the background local Pact Broker
+[no-exit-message]
 broker-down:
     @uv run --quiet local-pact-broker down
 
-# Publish pacts/ to PACT_BROKER_BASE_URL as the git commit on the git branch
+# Publish pacts/ as the git commit on the git branch (PACT_BROKER_BASE_URL, else `just broker-up`'s)
+[no-exit-message]
 publish *args:
     @{{cf}} publish {{args}}
 
-# Ask the broker whether this commit of PACTICIPANT may be deployed to ENV
+# Ask the broker whether this commit of PACTICIPANT may be deployed to ENV (--retry-while-unknown N)
+[no-exit-message]
 can-i-deploy pacticipant env *args:
     @{{cf}} can-i-deploy {{quote(pacticipant)}} {{quote(env)}} {{args}}
 
 # Record that this commit of PACTICIPANT was deployed to ENV
+[no-exit-message]
 record-deployment pacticipant env *args:
     @{{cf}} record-deployment {{quote(pacticipant)}} {{quote(env)}} {{args}}
 
 # Create a deployment environment on the broker (idempotent)
+[no-exit-message]
 create-environment name *flags:
     @{{cf}} create-environment {{quote(name)}} {{flags}}
 
-# Make the broker start the verify-changed-pact workflow when a pact needs verification
+# Make the broker start the verify-changed-pact workflow when a pact needs verification (idempotent)
+[no-exit-message]
 create-webhook *args:
     @{{cf}} create-webhook {{args}}
 

@@ -58,8 +58,12 @@ SIGNUP_INTERACTION = "a signup with a free email"
 SIGNUP_BREAK = f"expects status 201 in '{SIGNUP_INTERACTION}'; {PROVIDER} returned 200"
 
 HEADLINE = re.compile(rf"error: {PROVIDER} breaks \d+ of \d+ interactions its consumers rely on:")
-# The cells of a row of the official CLI's can-i-deploy table (box drawing, or plain bars).
-TABLE_CELL = re.compile(r"[│┆|]")
+# A row of `contract-first can-i-deploy`: "  CONSUMER VERSION -> PROVIDER VERSION: STATE".
+VERDICT_ROW = re.compile(
+    r"^\s*(?P<consumer>\S+) (?P<cver>\(none in \S+\)|\S+) -> (?P<provider>\S+) "
+    r"(?P<pver>\(none in \S+\)|\S+): (?P<state>verified|FAILED verification|not verified yet)$"
+)
+SUCCESS = {"verified": "true", "FAILED verification": "false", "not verified yet": "unknown"}
 # The broker's dashboard marks each integration's row with data-integration="CONSUMER→PROVIDER".
 DASHBOARD_ROW = re.compile(r'data-integration="([^"→]+)→([^"]+)"')
 
@@ -197,27 +201,29 @@ def verify_changed(scratch: Scratch, source: Path, version: str, branch: str) ->
 
 
 def can_i_deploy(scratch: Scratch, pacticipant: str, *version: str) -> tuple[bool, str]:
-    """The official CLI's verdict and table: (whether it said yes, what it printed)."""
+    """The verdict and its rows: (whether it said yes, what it printed, verdict last)."""
     verdict = contract_first(scratch, "can-i-deploy", pacticipant, "production", *version)
-    if "Computer says yes" in verdict.stdout and verdict.returncode == 0:
-        return True, verdict.stdout
-    if "Computer says no" in verdict.stdout and verdict.returncode != 0:
-        return False, verdict.stdout
-    raise StepFailedError(f"can-i-deploy {pacticipant} failed for another reason:\n{said(verdict)}")
+    printed = said(verdict)
+    if verdict.returncode == 0 and "\nyes: " in f"\n{verdict.stdout}":
+        return True, printed
+    if verdict.returncode == 1 and verdict.stderr.startswith("error: no: "):
+        return False, printed
+    raise StepFailedError(f"can-i-deploy {pacticipant} failed for another reason:\n{printed}")
 
 
 def verdict_line(table: str) -> str:
-    """The official CLI's last word: "Computer says yes" or "no"."""
-    return next(line.strip() for line in table.splitlines() if "Computer says" in line)
+    """The verdict's one line: "yes: ..." or "error: no: ..."."""
+    return next(line.strip() for line in table.splitlines() if line.startswith(("yes:", "error:")))
 
 
 def table_rows(table: str) -> dict[str, list[str]]:
-    """The official CLI's can-i-deploy table: each consumer's row, its cells stripped."""
+    """can-i-deploy's rows by consumer: consumer, its version, provider, its version, success."""
     rows = {}
     for line in table.splitlines():
-        cells = [cell.strip() for cell in TABLE_CELL.split(line.strip().strip("│|"))]
-        if len(cells) > 4 and cells[0] in CONSUMERS and cells[2] == PROVIDER:
-            rows[cells[0]] = cells
+        row = VERDICT_ROW.match(line)
+        if row and row["consumer"] in CONSUMERS and row["provider"] == PROVIDER:
+            cells = [row["consumer"], row["cver"], row["provider"], row["pver"]]
+            rows[row["consumer"]] = [*cells, SUCCESS[row["state"]]]
     return rows
 
 
@@ -368,7 +374,11 @@ def signup_break_cannot_deploy(scratch: Scratch) -> str:
         raise StepFailedError(
             f"can-i-deploy said yes to the provider signup-service breaks:\n{table}"
         )
-    reasons = [line for line in table.splitlines() if "failed" in line.lower()]
+    reasons = [
+        line
+        for line in table.splitlines()
+        if "failed" in line.lower() and not line.startswith("error: no:")
+    ]
     rows = table_rows(table)
     if (
         not any(SIGNUP in line for line in reasons)

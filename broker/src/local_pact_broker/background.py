@@ -5,6 +5,8 @@ answers; ``down`` stops it; ``status`` asks the heartbeat. They listen on
 ``127.0.0.1:${PACT_BROKER_PORT:-9292}``, keep the data in
 ``${PACT_BROKER_DATABASE:-.broker/broker.sqlite3}`` and the pid and log in
 ``${PACT_BROKER_STATE_DIR:-.broker}``; relative paths are relative to the current directory.
+While it runs, ``broker.url`` in that folder holds its base URL (one line): other tools (the
+``contract-first`` release verbs) read it to find the broker without ``PACT_BROKER_BASE_URL``.
 
 ``running_broker`` is the same for demos and tests: a broker on a free port for a ``with`` block.
 """
@@ -44,6 +46,11 @@ def state_dir() -> Path:
 def pid_file() -> Path:
     """The pid of the broker `up` started."""
     return state_dir() / "broker.pid"
+
+
+def url_file() -> Path:
+    """The base URL of the broker `up` started, for tools that look for a running broker."""
+    return state_dir() / "broker.url"
 
 
 def log_file() -> Path:
@@ -167,6 +174,7 @@ def up() -> int:
     url = broker_url()
     pid = running_pid()
     if pid is not None and healthy(url):
+        url_file().write_text(f"{url}\n", encoding="utf-8")  # one started before the file existed
         print(f"local Pact Broker already running at {url} (pid {pid})")
         return 0
     if healthy(url):
@@ -191,17 +199,23 @@ def up() -> int:
             start_new_session=True,  # outlives the shell (or recipe) that ran `up`
         )
     pid_file().write_text(str(process.pid), encoding="utf-8")
+    url_file().unlink(missing_ok=True)  # written once healthy: a tool never finds a dead URL
     deadline = time.monotonic() + START_DEADLINE_SECONDS
     while time.monotonic() < deadline and process.poll() is None:
         if healthy(url):
+            url_file().write_text(f"{url}\n", encoding="utf-8")
             print(f"local Pact Broker running at {url} (pid {process.pid}, log {log_file()})")
             print(f"  database {data}")
-            print(f"  export PACT_BROKER_BASE_URL={url}")
+            print(
+                "  `just publish`, `just verify`, ... use it while PACT_BROKER_BASE_URL is unset;"
+            )
+            print(f"  for other tools: export PACT_BROKER_BASE_URL={url}")
             return 0
         time.sleep(POLL_SECONDS)  # poll interval; readiness is decided by the heartbeat
     process.kill()
     process.wait()
     pid_file().unlink(missing_ok=True)
+    url_file().unlink(missing_ok=True)
     tail = log_file().read_text(encoding="utf-8", errors="replace")[-2000:]
     print(
         f"error: the broker did not become healthy at {url}; its log says:\n{tail}", file=sys.stderr
@@ -212,6 +226,7 @@ def up() -> int:
 def down() -> int:
     """Stop the broker started by `up`, and wait until it has exited."""
     pid = running_pid()
+    url_file().unlink(missing_ok=True)
     if pid is None:
         pid_file().unlink(missing_ok=True)
         print("local Pact Broker is not running")

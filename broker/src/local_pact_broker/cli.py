@@ -11,15 +11,26 @@ commands:
 """
 
 import argparse
+import signal
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from local_pact_broker import background
 from local_pact_broker.settings import Settings
 
+if TYPE_CHECKING:
+    import uvicorn
+
 PROG = "local-pact-broker"
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# `uv run` re-sends the terminal's Ctrl-C to its child: the echo lands well within this.
+ECHO_WINDOW_SECONDS = 1.0
 BACKGROUND: dict[str, Callable[[], int]] = {
     "up": background.up,
     "down": background.down,
@@ -62,8 +73,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stop_cleanly(signum: int, frame: FrameType | None) -> None:
+    """Exit 0: a stop asked for before the server listens ends the process without a trace."""
+    raise SystemExit(0)
+
+
 def serve(host: str | None, port: int | None) -> int:
-    """Serve the broker with uvicorn until interrupted; 2 if settings or database are refused."""
+    """Serve the broker with uvicorn until stopped; 2 if settings or database are refused.
+
+    Ctrl-C and SIGTERM are how a foreground server is meant to end, so both exit 0 with no
+    traceback (see ``foreground_server``); so does one that lands before uvicorn listens.
+    """
+    for stop_signal in STOP_SIGNALS:
+        signal.signal(stop_signal, _stop_cleanly)
     # Imported here so that up/down/status start quickly: they never load the app.
     import uvicorn  # noqa: PLC0415
 
@@ -87,8 +109,52 @@ def serve(host: str | None, port: int | None) -> int:
     except NewerSchemaError as error:
         print(f"{PROG}: refusing to start: {settings.database}: {error}", file=sys.stderr)
         return 2
-    uvicorn.run(app, host=host or settings.host, port=port or settings.port)
+    config = uvicorn.Config(app, host=host or settings.host, port=port or settings.port)
+    server = foreground_server(config)
+    server.run()
+    if not server.started and not server.should_exit:
+        print(
+            f"{PROG}: could not serve on {config.host}:{config.port} (see above); "
+            "another process may hold the port: pick one with --port or PACT_BROKER_PORT",
+            file=sys.stderr,
+        )
+        return 1
     return 0
+
+
+def foreground_server(config: "uvicorn.Config") -> "uvicorn.Server":
+    """A uvicorn server that a stop signal ends with exit 0 after a graceful shutdown.
+
+    Plain uvicorn re-raises the signal it caught once it has shut down, so the process dies
+    of it (exit 130 or 143, and ``just broker`` reported a failed recipe). And ``uv run``
+    forwards Ctrl-C to its child although the terminal already sent it there: uvicorn would
+    take that echo for a second Ctrl-C ("force quit") and skip the app's shutdown, which
+    stops the webhook worker. So an echo within ``ECHO_WINDOW_SECONDS`` is ignored, and once
+    shutdown begins, late stop signals are too.
+    """
+    import uvicorn  # noqa: PLC0415
+
+    class ForegroundServer(uvicorn.Server):
+        first_stop: float | None = None
+
+        @contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            for stop_signal in STOP_SIGNALS:
+                signal.signal(stop_signal, self.handle_exit)
+            try:
+                yield
+            finally:  # the process is ending: nothing may interrupt the shutdown now
+                for stop_signal in STOP_SIGNALS:
+                    signal.signal(stop_signal, signal.SIG_IGN)
+
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            now = time.monotonic()
+            if self.first_stop is not None and now - self.first_stop < ECHO_WINDOW_SECONDS:
+                return
+            self.first_stop = self.first_stop or now
+            super().handle_exit(sig, frame)
+
+    return ForegroundServer(config)
 
 
 def main(argv: list[str] | None = None) -> int:

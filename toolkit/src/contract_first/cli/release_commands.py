@@ -1,7 +1,9 @@
 """Release verbs: publish pacts, ask can-i-deploy, record deployments, set up the broker.
 
-Each checks the broker is reachable with the given credentials before the official CLI runs,
-so a closed port or a wrong token is one line with the fix, not the CLI's stack of errors.
+Each picks the broker (``PACT_BROKER_BASE_URL``, the configuration, else the local broker
+``local-pact-broker up`` started, which it names) and checks it is reachable with the given
+credentials before the official CLI runs, so a closed port or a wrong token is one line with
+the fix, not the CLI's stack of errors.
 """
 
 import os
@@ -11,7 +13,9 @@ from typing import Annotated
 import typer
 
 from contract_first.cli.context import session
+from contract_first.console import say
 from contract_first.release import release_verbs
+from contract_first.release.broker_choice import choose_broker
 from contract_first.release.broker_connection import BrokerConnection
 
 VersionOption = Annotated[
@@ -23,8 +27,11 @@ VersionOption = Annotated[
 
 
 def _connection(ctx: typer.Context) -> BrokerConnection:
-    config = session(ctx).config()
-    connection = BrokerConnection.from_environment(default_base_url=config.broker_base_url)
+    choice = choose_broker(session(ctx).config())
+    connection = choice.connection()
+    announcement = choice.announcement()
+    if announcement:
+        say(announcement)
     connection.check_reachable()
     return connection
 
@@ -45,12 +52,26 @@ def can_i_deploy(
     pacticipant: Annotated[str, typer.Argument(help="a configured consumer or provider")],
     environment: Annotated[str, typer.Argument(help="e.g. production")],
     version: VersionOption = None,
+    retry_while_unknown: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="while a verification result is missing, ask again up to this many times "
+            "(a pipeline waiting for the webhook-triggered verification)",
+        ),
+    ] = 0,
+    retry_interval: Annotated[int, typer.Option(min=1, help="seconds between those retries")] = 10,
 ) -> int:
     """Ask the broker whether this version may be deployed; exit 1 when it may not."""
     chosen = session(ctx).config().pacticipant(pacticipant)
     connection = _connection(ctx)
     return release_verbs.can_i_deploy(
-        connection, chosen.name, environment, release_verbs.version_of(chosen, version)
+        connection,
+        chosen,
+        environment,
+        release_verbs.version_of(chosen, version),
+        retry_while_unknown=retry_while_unknown,
+        retry_interval=retry_interval,
     )
 
 
@@ -64,7 +85,7 @@ def record_deployment(
     chosen = session(ctx).config().pacticipant(pacticipant)
     connection = _connection(ctx)
     return release_verbs.record_deployment(
-        connection, chosen.name, environment, release_verbs.version_of(chosen, version)
+        connection, chosen, environment, release_verbs.version_of(chosen, version)
     )
 
 
@@ -84,10 +105,11 @@ def create_webhook(
     """Make the broker start the provider's verify-changed-pact workflow on a changed pact.
 
     Posts to PACT_WEBHOOK_URL, default https://api.github.com/repos/$GITHUB_REPOSITORY/dispatches,
-    with GITHUB_DISPATCH_TOKEN (stored on the broker, never printed).
+    with GITHUB_DISPATCH_TOKEN (stored on the broker, never printed). Running it again updates
+    the same webhook.
     """
     chosen = session(ctx).config().provider(provider)
-    return release_verbs.create_webhook(_connection(ctx), os.environ, chosen.name)
+    return release_verbs.create_webhook(_connection(ctx), os.environ, chosen)
 
 
 def register(app: typer.Typer) -> None:

@@ -11,6 +11,7 @@ from contract_first.config import Config, Pacticipant
 from contract_first.console import fail, say, warn
 from contract_first.errors import EXIT_BROKEN, EXIT_OK, UsageError
 from contract_first.provider_app import load_app, load_states, scratch_environment
+from contract_first.release.broker_choice import choose_broker
 from contract_first.verify.settings import choose_publication, choose_source, why_not_published
 from contract_first.verify.verification import VerificationReport, verify_provider
 
@@ -61,7 +62,7 @@ def verify(
     source = choose_source(
         environ,
         pacts or config.pacts,
-        config.broker_base_url,
+        _broker_base_url(config, environ, pacts_given=pacts is not None),
         config.include_wip_pacts_since,
     )
     publication = choose_publication(source, environ)
@@ -86,6 +87,25 @@ def _optional_config(ctx: typer.Context) -> Config:
         return session(ctx).config()
     except UsageError:
         return Config(root=Path.cwd())
+
+
+def _broker_base_url(config: Config, environ: dict[str, str], *, pacts_given: bool) -> str | None:
+    """The configured broker, else the local one ``up`` started (said in one line).
+
+    ``--pacts DIR`` asks for that folder, so the local broker is not looked for then; nor is
+    it for a ``PACT_URL`` on another broker, whose results must not go to the local one.
+    """
+    if pacts_given:
+        return config.broker_base_url
+    choice = choose_broker(config, environ)
+    url = environ.get("PACT_URL", "").strip()
+    local = choice.local
+    if local is None or not local.answers or (url and not url.startswith(f"{local.url}/")):
+        return config.broker_base_url
+    announcement = choice.announcement()
+    if announcement:
+        say(announcement)
+    return choice.default_base_url
 
 
 def _provider(config: Config, name: str | None) -> Pacticipant:

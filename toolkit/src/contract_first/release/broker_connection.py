@@ -13,8 +13,12 @@ from urllib.parse import urlsplit
 import httpx
 
 from contract_first.errors import UsageError
+from contract_first.release.verb_hints import start_local_broker
 
-LOCAL_BROKER_HINT = "start a broker (`local-pact-broker up`), or set PACT_BROKER_BASE_URL"
+
+def local_broker_hint() -> str:
+    """How to get a broker: start the local one (the verbs find it), or name one."""
+    return f"start one with {start_local_broker()} (the verbs find it), or set PACT_BROKER_BASE_URL"
 
 
 class BrokerConnectionError(UsageError):
@@ -42,7 +46,7 @@ class BrokerConnection:
         env = os.environ if environ is None else environ
         base_url = (env.get("PACT_BROKER_BASE_URL") or default_base_url or "").strip().rstrip("/")
         if not base_url:
-            raise BrokerConnectionError(f"PACT_BROKER_BASE_URL is not set: {LOCAL_BROKER_HINT}")
+            raise BrokerConnectionError(f"PACT_BROKER_BASE_URL is not set: {local_broker_hint()}")
         parts = urlsplit(base_url)
         if parts.scheme not in {"http", "https"} or not parts.hostname:
             raise BrokerConnectionError(
@@ -92,6 +96,10 @@ class BrokerConnection:
             variables["PACT_BROKER_PASSWORD"] = self.password
         return variables
 
+    def secrets(self) -> tuple[str, ...]:
+        """The values no output may show."""
+        return tuple(secret for secret in (self.token, self.password) if secret)
+
     def check_reachable(self) -> dict[str, object]:
         """Fetch the index; raise with the cause and the fix when the broker cannot be used."""
         try:
@@ -100,7 +108,8 @@ class BrokerConnection:
         except httpx.TransportError as error:
             raise BrokerConnectionError(
                 f"cannot reach the Pact Broker at {self.base_url} ({type(error).__name__}): "
-                f"{LOCAL_BROKER_HINT}"
+                f"check that it runs and that PACT_BROKER_BASE_URL names it; for a local one, "
+                f"run {start_local_broker()}"
             ) from error
         if response.status_code in {401, 403}:
             raise BrokerConnectionError(
@@ -110,7 +119,8 @@ class BrokerConnection:
             )
         if response.status_code != 200:
             raise BrokerConnectionError(
-                f"the Pact Broker at {self.base_url} answered GET / with {response.status_code}"
+                f"the Pact Broker at {self.base_url} answered GET / with "
+                f"{response.status_code}: check that PACT_BROKER_BASE_URL is the broker's base URL"
             )
         try:
             index: dict[str, object] = response.json()

@@ -4,10 +4,27 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from contract_first.errors import UsageError
 from contract_first.release.broker_connection import BrokerConnection
+
+HIDDEN = "********"
+
+
+@dataclass(frozen=True)
+class CliRun:
+    """What the CLI said (stdout and stderr, interleaved as written) and how it exited."""
+
+    exit_code: int
+    output: str
+
+    @property
+    def ok(self) -> bool:
+        """Whether the CLI exited 0."""
+        return self.exit_code == 0
 
 
 def pact_executable() -> Path:
@@ -24,9 +41,29 @@ def pact_executable() -> Path:
     )
 
 
-def run_pact_broker(connection: BrokerConnection, *args: str) -> int:
-    """Run ``pact broker ARGS``, output passed through; credentials travel only by environment."""
+def run_pact_broker(
+    connection: BrokerConnection, *args: str, secrets: Iterable[str] = ()
+) -> CliRun:
+    """Run ``pact broker ARGS`` and keep its output, so a failure can be said in one line.
+
+    The broker's credentials travel only by environment, never in arguments. Should the CLI
+    echo any of them, or any of ``secrets`` (a webhook's token), the output hides them.
+    """
     environment = {**os.environ, **connection.environment(), "PACT_DO_NOT_TRACK": "true"}
     command = [str(pact_executable()), "broker", *args]
-    sys.stdout.flush()
-    return subprocess.run(command, env=environment, check=False).returncode
+    result = subprocess.run(
+        command,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        check=False,
+    )
+    output = result.stdout
+    for secret in sorted({*connection.secrets(), *secrets}, key=len, reverse=True):
+        if secret:
+            output = output.replace(secret, HIDDEN)
+    return CliRun(result.returncode, output)
