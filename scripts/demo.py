@@ -60,8 +60,8 @@ SIGNUP_BREAK = f"expects status 201 in '{SIGNUP_INTERACTION}'; {PROVIDER} return
 HEADLINE = re.compile(rf"error: {PROVIDER} breaks \d+ of \d+ interactions its consumers rely on:")
 # A row of `contract-first can-i-deploy`: "  CONSUMER VERSION -> PROVIDER VERSION: STATE".
 VERDICT_ROW = re.compile(
-    r"^\s*(?P<consumer>\S+) (?P<cver>\(none in \S+\)|\S+) -> (?P<provider>\S+) "
-    r"(?P<pver>\(none in \S+\)|\S+): (?P<state>verified|FAILED verification|not verified yet)$"
+    r"^\s*(?P<consumer>\S+?)(?: (?P<cver>\S+))? -> (?P<provider>\S+?)(?: (?P<pver>\S+))?: "
+    r"(?P<state>verified|FAILED verification|not verified yet)$"
 )
 SUCCESS = {"verified": "true", "FAILED verification": "false", "not verified yet": "unknown"}
 # The broker's dashboard marks each integration's row with data-integration="CONSUMER→PROVIDER".
@@ -222,7 +222,7 @@ def table_rows(table: str) -> dict[str, list[str]]:
     for line in table.splitlines():
         row = VERDICT_ROW.match(line)
         if row and row["consumer"] in CONSUMERS and row["provider"] == PROVIDER:
-            cells = [row["consumer"], row["cver"], row["provider"], row["pver"]]
+            cells = [row["consumer"], row["cver"] or "", row["provider"], row["pver"] or ""]
             rows[row["consumer"]] = [*cells, SUCCESS[row["state"]]]
     return rows
 

@@ -8,7 +8,8 @@ import pytest
 
 from local_pact_broker.background import running_broker
 
-from .sample_project import SampleProject, write_sample_project
+from .release_project import ReleaseProject, write_release_project
+from .sample_project import SampleProject, write_pact, write_sample_project
 
 os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
 
@@ -24,3 +25,15 @@ def local_broker(tmp_path: Path) -> Iterator[str]:
     """The base URL of a fresh local broker (own process, own SQLite file)."""
     with running_broker(tmp_path / "broker.sqlite3", tmp_path / "broker.log") as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def sample_pact(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """things-web's pact for things, written once by pact-python for every release project."""
+    return write_pact(tmp_path_factory.mktemp("sample-pact"))
+
+
+@pytest.fixture
+def release_project(tmp_path: Path, sample_pact: Path) -> ReleaseProject:
+    """A configured project (the sample provider and consumer) that no broker knows yet."""
+    return write_release_project(tmp_path / "shop", sample_pact)

@@ -35,12 +35,14 @@ def closed_port() -> int:
 
 
 def test_no_broker_configured(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.delenv("PACT_BROKER_BASE_URL", raising=False)
+    monkeypatch.delenv("CONTRACT_FIRST_RUNNER", raising=False)
+    monkeypatch.setenv("PACT_BROKER_STATE_DIR", str(tmp_path))  # no broker `up` recorded here
 
     assert main(["publish"]) == 2
-    assert "PACT_BROKER_BASE_URL is not set: start a broker (`local-pact-broker up`)" in (
+    assert "PACT_BROKER_BASE_URL is not set: start one with `local-pact-broker up`" in (
         capsys.readouterr().err
     )
 

@@ -24,10 +24,10 @@ class MatrixRow:
     provider_version: str | None
     success: bool | None
 
-    def describe(self, environment: str) -> str:
-        """``  notification-service c1 -> user-service 9f2c: verified``."""
-        consumer = f"{self.consumer} {self.consumer_version or f'(none in {environment})'}"
-        provider = f"{self.provider} {self.provider_version or f'(none in {environment})'}"
+    def describe(self) -> str:
+        """``  notification-service c1 -> user-service 9f2c: verified`` (no version: none yet)."""
+        consumer = " ".join(filter(None, (self.consumer, self.consumer_version)))
+        provider = " ".join(filter(None, (self.provider, self.provider_version)))
         state = {True: "verified", False: "FAILED verification", None: "not verified yet"}
         return f"  {consumer} -> {provider}: {state[self.success]}"
 
@@ -111,19 +111,22 @@ def why_not(verdict: DeployVerdict, pacticipant: str) -> str:
     return "; ".join(reasons)
 
 
+NOTHING_DEPLOYED = "no version is currently recorded as deployed"
+
+
 def next_step(verdict: DeployVerdict, pacticipant: str, environment: str) -> str:
-    """What to do about a "no", from the rows the answer rests on."""
-    for row in verdict.rows:
-        if row.consumer == pacticipant and row.provider_version is None:
-            missing = row.provider
-        elif row.provider == pacticipant and row.consumer_version is None:
-            missing = row.consumer
-        else:
-            continue
-        return (
-            f"deploy {missing} to {environment} first and record it "
-            f"({verb('record-deployment', missing, environment)})"
-        )
+    """What to do about a "no", from the rows the answer rests on and the broker's reasons."""
+    if NOTHING_DEPLOYED in verdict.reason:
+        missing = [
+            row.provider if row.consumer == pacticipant else row.consumer
+            for row in verdict.rows
+            if row.success is None
+        ]
+        if missing:
+            return (
+                f"deploy {missing[0]} to {environment} first and record it "
+                f"({verb('record-deployment', missing[0], environment)})"
+            )
     failed_providers = sorted({row.provider for row in verdict.rows if row.success is False})
     if failed_providers == [pacticipant]:
         return f"run {verb('verify')} to see what breaks"

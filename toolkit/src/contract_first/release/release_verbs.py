@@ -105,7 +105,7 @@ def can_i_deploy(
     if verdict is None:
         raise _refused("ask can-i-deploy", run, RefusalContext(connection.base_url))
     for row in verdict.rows:
-        say(row.describe(environment))
+        say(row.describe())
     for notice in verdict.notices:
         say(f"  {notice}")
     subject = f"{pacticipant.name} {version}"
