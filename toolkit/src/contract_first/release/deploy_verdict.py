@@ -100,15 +100,18 @@ def _others(verdict: DeployVerdict, pacticipant: str, success: bool | None) -> s
 
 def why_not(verdict: DeployVerdict, pacticipant: str) -> str:
     """The reason for a "no" in a few words (the broker's full reasons are printed above it)."""
-    failed, unverified = _others(verdict, pacticipant, False), _others(verdict, pacticipant, None)
-    if failed:
-        return f"its verification with {failed} failed"
+    failed = [row for row in verdict.rows if row.success is False]
+    fails_whose = sorted({row.consumer for row in failed if row.provider == pacticipant})
+    failed_by = sorted({row.provider for row in failed if row.consumer == pacticipant})
+    if fails_whose:
+        return f"it fails the pacts of {', '.join(fails_whose)}"
+    if failed_by:
+        return f"its pact fails verification by {', '.join(failed_by)}"
     reasons = [line.strip() for line in verdict.reason.splitlines() if line.strip()]
-    if len(reasons) == 1:
-        return reasons[0].rstrip(".")
-    if unverified:
-        return f"its pact with {unverified} is not verified yet"
-    return "; ".join(reasons)
+    unverified = _others(verdict, pacticipant, None)
+    if len(reasons) != 1 and unverified:
+        return f"its pacts with {unverified} are not verified yet"
+    return "; ".join(reason.rstrip(".") for reason in reasons)
 
 
 NOTHING_DEPLOYED = "no version is currently recorded as deployed"
