@@ -355,9 +355,17 @@ class TranscriptReplay:
         body = _ABBREVIATED_BODIES.get(raw_body) or json.loads(raw_body)
         template = self._relation("pb:provider-pacts-for-verification")
         response = self.client.post(_expand(template, {"provider": PROVIDER}), json=body)
-        if response.status_code == 200:
-            self.verifiable = response.json()
-        return response.status_code, self._body_text(response)
+        return self._verifiable_pacts(response)
+
+    def _verifiable_pacts(self, response: httpx.Response) -> tuple[int, str]:
+        """The answer with its pacts sorted by name and their order as answered in ``order``."""
+        if response.status_code != 200:
+            return response.status_code, response.text
+        self.verifiable = body = response.json()
+        pacts = body.get("_embedded", {}).get("pacts", [])
+        body["order"] = [pact["_links"]["self"]["name"] for pact in pacts]
+        pacts.sort(key=lambda pact: pact["_links"]["self"]["name"])
+        return 200, _json_text(body)
 
     def _put_branch_version(self, argument: str) -> tuple[int, str]:
         """``PACTICIPANT/BRANCH/VERSION BODY``; the branch may contain ``/``."""
@@ -393,6 +401,8 @@ class TranscriptReplay:
             return 200, _json_text(_pact_summary(pact))
         href = self.ids.substitute(target).replace("<BASE>", self.base_url)
         response = self.client.get(href)
+        if urlsplit(href).path.endswith("/for-verification"):
+            return self._verifiable_pacts(response)
         if response.status_code != 200:
             return response.status_code, response.text
         body = response.json()

@@ -103,7 +103,8 @@ def test_wip_notices() -> None:
         "This pact is in pending state for this version of Bar because it was included as a "
         "'work in progress' pact."
     )
-    assert short_description(pact(wip=True)) == "WIP"
+    # As the official broker: a WIP pact is described by the branch head that made it WIP.
+    assert short_description(pact(wip=True)) == "latest from branch feat"
 
 
 def test_fallback_and_consumer_tag_descriptions() -> None:

@@ -1,9 +1,11 @@
 """Rules of ``domain.provider_states``: what ``provider-states list`` shows (issue #9, S158)."""
 
+from collections.abc import Mapping
+
 from local_pact_broker.domain.provider_states import provider_states, states_in_pact
 
 
-def _pact(*states: dict[str, object]) -> dict[str, object]:
+def _pact(*states: Mapping[str, object]) -> dict[str, object]:
     return {"interactions": [{"description": "d", "providerStates": list(states)}]}
 
 

@@ -180,16 +180,17 @@ def test_url_metadata_has_one_entry_per_selection_like_the_official_broker() -> 
     )
     (pact,) = verifiable_pacts(request, PUBLICATIONS, [], MAIN_BRANCHES)
     pairs = url_metadata(pact, "main", defaulted=False)
+    # The official broker sorts a pact's selectors: latest for a tag before the main branch.
     assert pairs == [
+        ("s[][t]", "prod"),
         ("s[][l]", "true"),
         ("s[][cv]", "2"),
-        ("s[][t]", "prod"),
         ("s[][l]", "true"),
         ("s[][cv]", "2"),
         ("p", "true"),
     ]
     # Selectors the broker chose itself carry no "latest" flag (recording 11).
-    assert url_metadata(pact, "main", defaulted=True)[0] == ("s[][cv]", "2")
+    assert ("s[][l]", "true") not in url_metadata(pact, "main", defaulted=True)
     assert decode_metadata("cyU1QiU1RCU1QmwlNUQ9dHJ1ZSZzJTVCJTVEJTVCY3YlNUQ9MSZwPXRydWU") == [
         ("s[][l]", "true"),
         ("s[][cv]", "1"),
@@ -210,3 +211,36 @@ def test_main_branch_is_the_first_main_master_or_develop_branch(tmp_path: Path) 
     with database.reading() as db:
         found = {r["name"]: r["main_branch"] for r in pacticipants.all_pacticipants(db)}
     assert found == {"Foo": "develop", "Bar": None}
+
+
+def test_selectors_of_a_pact_and_the_pacts_come_in_the_official_order() -> None:
+    """Issue #9 (transcript S060, S098): matching branch before deployed before main branch;
+    pacts by consumer name then version, whatever order the selectors were given in."""
+    deployed_main = Publication(
+        PacticipantVersion("Foo", "2", 2, branches=("main",), deployed_to=("production",)),
+        "Bar",
+        "sha-main",
+        "2026-01-02T00:00:00.000000+00:00",
+    )
+    other = Publication(
+        PacticipantVersion("Baz", "9", 9, branches=("main",)), "Bar", "sha-baz", "2026-01-09"
+    )
+    request = VerificationRequest(
+        selectors=(
+            ConsumerVersionSelector(main_branch=True),
+            ConsumerVersionSelector(deployed_or_released=True),
+            ConsumerVersionSelector(matching_branch=True),
+        ),
+        pending=PendingQuery("Bar", "main"),
+        include_pending_status=False,
+    )
+    pacts = verifiable_pacts(request, [other, deployed_main], [], MAIN_BRANCHES)
+    assert [p.consumer for p in pacts] == ["Baz", "Foo"]
+    assert url_metadata(pacts[1], "main", defaulted=False) == [
+        ("s[][b]", "main"),
+        ("s[][l]", "true"),
+        ("s[][cv]", "2"),
+        ("s[][cv]", "2"),
+        ("s[][l]", "true"),
+        ("s[][cv]", "2"),
+    ]

@@ -1,7 +1,9 @@
 """Pacts for verification: selected pacts, deduplicated by content, with pending and WIP status."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cmp_to_key
+from typing import Any, TypeVar
 
 from local_pact_broker.domain.models import PacticipantVersion, Publication, Verification
 from local_pact_broker.domain.pending import (
@@ -60,7 +62,8 @@ def verifiable_pacts(
         grouped.setdefault(key, []).append(selection)
     verifications_by_sha = by_pact_sha(verifications)
     pacts: list[VerifiablePact] = []
-    for (consumer, sha), selections in grouped.items():
+    for (consumer, sha), unsorted in grouped.items():
+        selections = sorted(unsorted, key=selection_order(request.pending.provider_branch))
         latest = max(selections, key=lambda s: s.publication.consumer_version.order)
         results = verifications_by_sha.get(sha, [])
         pending = (
@@ -77,13 +80,122 @@ def verifiable_pacts(
                 pending_tags=pending_provider_tags(sha, results, request.pending),
             )
         )
+    pacts.sort(key=_pact_order)
     if request.include_wip_pacts_since and request.include_pending_status:
-        pacts.extend(
-            _wip_pacts(
-                request, publications, verifications, request.include_wip_pacts_since, grouped
-            )
+        wip = _wip_pacts(
+            request, publications, verifications, request.include_wip_pacts_since, grouped
         )
+        pacts.extend(sorted(wip, key=_pact_order))
     return pacts
+
+
+def _pact_order(pact: VerifiablePact) -> tuple[str, int]:
+    """The official order of pacts to verify: by consumer name, then consumer version."""
+    return (pact.consumer.lower(), pact.consumer_version.order)
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    """A selection as the official broker's resolved selector sees it, for sorting."""
+
+    latest: bool | None
+    branch: str | None
+    main_branch: bool
+    tag: str | None
+    deployed: bool
+    supported: bool
+    environment: str | None
+    consumer: str | None
+    order: int
+
+    @classmethod
+    def of(cls, selection: SelectedPublication, provider_branch: str | None) -> "_Resolved":
+        selector = selection.selector
+        branch = selector.branch or (provider_branch if selector.matching_branch else None)
+        environment = selection.environment
+        released = environment is not None and (
+            environment not in selection.publication.consumer_version.deployed_to
+        )
+        latest = True if (branch or selector.main_branch) else selector.latest
+        return cls(
+            latest=latest,
+            branch=branch,
+            main_branch=selector.main_branch,
+            tag=selector.tag,
+            deployed=environment is not None and not released,
+            supported=released,
+            environment=environment or selector.environment,
+            consumer=selector.consumer,
+            order=selection.publication.consumer_version.order,
+        )
+
+    @property
+    def overall_latest(self) -> bool:
+        return self.latest is True and not (
+            self.tag or self.branch or self.main_branch or self.environment
+        )
+
+
+_Ordered = TypeVar("_Ordered", str, int)
+
+
+def _compare(a: _Ordered, b: _Ordered) -> int:
+    return int(a > b) - int(a < b)
+
+
+def _flag_compare(a: bool, b: bool) -> int:
+    """Equal flags tie; otherwise the one with the flag comes first."""
+    return 0 if a == b else (-1 if a else 1)
+
+
+def _within(a_flag: bool, b_flag: bool, a: str | None, b: str | None) -> int:
+    """Both or neither flagged: by value; else the flagged one first."""
+    return _compare(a or "", b or "") if a_flag == b_flag else _flag_compare(a_flag, b_flag)
+
+
+def _consumer_compare(a: _Resolved, b: _Resolved) -> int:
+    if a.consumer and b.consumer:
+        return _compare(a.consumer, b.consumer)
+    return -1 if a.consumer else 1
+
+
+def _resolved_compare(a: _Resolved, b: _Resolved) -> int:
+    """The official broker's order of the selectors that picked one pact.
+
+    Overall latest first, then latest for a branch (by branch name), latest for a tag, all
+    for a tag, currently deployed, currently supported, by consumer; ties by version order.
+    """
+    a_branch, b_branch = a.latest is True and bool(a.branch), b.latest is True and bool(b.branch)
+    a_tag, b_tag = bool(a.latest and a.tag), bool(b.latest and b.tag)
+    result = 0
+    if a.overall_latest or b.overall_latest:
+        result = _flag_compare(a.overall_latest, b.overall_latest)
+    elif a_branch or b_branch:
+        result = _within(a_branch, b_branch, a.branch, b.branch)
+    elif a_tag or b_tag:
+        result = _within(a_tag, b_tag, a.tag, b.tag)
+    elif a.tag and b.tag and a.tag == b.tag:
+        result = _consumer_compare(a, b)
+    elif a.tag or b.tag:
+        result = _within(bool(a.tag), bool(b.tag), a.tag, b.tag)
+    elif a.deployed or b.deployed:
+        result = _within(a.deployed, b.deployed, a.environment, b.environment)
+    elif a.supported or b.supported:
+        result = _within(a.supported, b.supported, a.environment, b.environment)
+    elif a.consumer or b.consumer:
+        result = _consumer_compare(a, b)
+    return result or _compare(a.order, b.order)
+
+
+def selection_order(
+    provider_branch: str | None,
+) -> Callable[[SelectedPublication], Any]:
+    """Sort key putting the selections of one pact in the official broker's order."""
+
+    def compare(a: SelectedPublication, b: SelectedPublication) -> int:
+        return _resolved_compare(_Resolved.of(a, provider_branch), _Resolved.of(b, provider_branch))
+
+    return cmp_to_key(compare)
 
 
 def _wip_pacts(

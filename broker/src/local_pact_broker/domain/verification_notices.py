@@ -107,7 +107,10 @@ def selection_bullets(
 def short_description(pact: VerifiablePact) -> str:
     """The ``shortDescription`` field: a comma-joined summary of the selectors."""
     if pact.wip:
-        return "WIP"
+        return ", ".join(
+            [f"latest from branch {b}" for b in sorted(pact.wip_branches)]
+            + [f"latest with tag {t}" for t in sorted(pact.wip_tags)]
+        )
     parts: list[str] = []
     for selection in pact.selections:
         selector = selection.selector

@@ -126,6 +126,8 @@ def _notices_json(
     beta: bool,
 ) -> str:
     """``verificationProperties.notices`` as JSON: see :func:`verification_notices`."""
+    if pact.wip:  # as the official broker, which marks the notice's URL ``wip=true``
+        permalink = f"{permalink}/metadata/{encode_metadata([('wip', 'true')])}"
     inclusion = inclusion_notice(pact, permalink, main_branch, provider_branch)
     first = _notice_json(inclusion["when"], inclusion["text"])
     if beta:
