@@ -160,14 +160,42 @@ def _pact_json(pact: VerifiablePact, notices_json: str, href: str, name: str) ->
     )
 
 
+_FLAGS = {"latest", "mainBranch", "matchingBranch", "deployed", "released", "deployedOrReleased"}
+
+
+def _camel(key: str) -> str:
+    """``provider_version_branch`` -> ``providerVersionBranch``; camelCase stays as it is."""
+    head, *rest = key.split("_")
+    return head + "".join(word[:1].upper() + word[1:] for word in rest)
+
+
+def selectors_from_query(pairs: list[tuple[str, str]]) -> list[dict[str, Any]] | None:
+    """``consumer_version_selectors[][tag]=dev&...[][latest]=true`` as Rack nests it.
+
+    A key already present in the last selector starts the next one, as Rack's
+    ``parse_nested_query`` does for arrays of hashes.
+    """
+    selectors: list[dict[str, Any]] | None = None
+    for name, value in pairs:
+        prefix, _, rest = name.partition("[][")
+        if _camel(prefix) != "consumerVersionSelectors" or not rest.endswith("]"):
+            continue
+        key = _camel(rest[:-1])
+        selectors = selectors if selectors is not None else []
+        if not selectors or key in selectors[-1]:
+            selectors.append({})
+        selectors[-1][key] = value == "true" if key in _FLAGS else value
+    return selectors
+
+
 @router.get(PATH)
 def pacts_for_verification_get(
     provider: str,
     request: Request,
     db: DatabaseDep,
 ) -> Response:
-    """The beta GET form: query parameters instead of a body, with a deprecation notice."""
-    params = request.query_params
+    """The beta GET form: query parameters (snake_case or camelCase) instead of a body."""
+    params = {_camel(name): value for name, value in request.query_params.items()}
     data: dict[str, Any] = {}
     if "providerVersionBranch" in params:
         data["providerVersionBranch"] = params["providerVersionBranch"]
@@ -175,9 +203,13 @@ def pacts_for_verification_get(
         data["includePendingStatus"] = params["includePendingStatus"] == "true"
     if "includeWipPactsSince" in params:
         data["includeWipPactsSince"] = params["includeWipPactsSince"]
-    tags = params.getlist("providerVersionTags[]") or params.getlist("providerVersionTags")
+    items = request.query_params.multi_items()
+    tags = [v for k, v in items if _camel(k.removesuffix("[]")) == "providerVersionTags"]
     if tags:
         data["providerVersionTags"] = tags
+    selectors = selectors_from_query(items)
+    if selectors is not None:
+        data["consumerVersionSelectors"] = selectors
     return _answer(request, db, provider, data, beta=True)
 
 
