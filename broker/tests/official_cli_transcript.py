@@ -253,7 +253,7 @@ def _pact_summary(pact: dict[str, Any]) -> Any:
 
 def _webhook_titles(body: dict[str, Any]) -> Any:
     links = body.get("_links", {}).get("pb:webhooks", [])
-    return sorted(f"{link.get('title')} | {link.get('name')}" for link in links)
+    return sorted(f"{link.get('name')} | {link.get('title')}" for link in links)
 
 
 def _webhook_summary(body: dict[str, Any]) -> Any:
@@ -475,7 +475,7 @@ class TranscriptReplay:
         webhooks = self.client.get("/webhooks").json()
         for link in webhooks.get("_links", {}).get("pb:webhooks", []):
             webhook_uuid = link["href"].rstrip("/").rpartition("/")[2]
-            self.ids.learn(webhook_uuid, f"<WEBHOOK:{link.get('title')}>")  # its description
+            self.ids.learn(webhook_uuid, f"<WEBHOOK:{link.get('name')}>")  # its description
 
 
 # --- comparison -----------------------------------------------------------------------------

@@ -37,7 +37,9 @@ def _hrefs(value: Any) -> list[str]:
 def test_links_and_pact_urls_use_the_configured_base_url(tmp_path: Path) -> None:
     with (
         start_receiver() as receiver,
-        start_broker(tmp_path / "broker.sqlite3", base_url=BASE + "/") as broker,
+        start_broker(
+            tmp_path / "broker.sqlite3", base_url=BASE + "/", webhook_http_to_loopback=True
+        ) as broker,
         httpx.Client(base_url=broker.url, timeout=10, headers=FORGED) as client,
     ):
         webhook = {

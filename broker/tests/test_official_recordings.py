@@ -50,9 +50,8 @@ DELIBERATE_DIFFERENCES: dict[str, Deviation] = {
     ),
 }
 
-# The official broker's default webhook policy refuses plain http to any host (recording 29);
-# ours allows http to loopback by default for local CI stubs, so turn that off here.
-BROKER_SETTINGS: dict[str, Any] = {"webhook_http_to_loopback": False}
+# The broker's defaults, which refuse plain http webhooks as the official one (recording 29).
+BROKER_SETTINGS: dict[str, Any] = {}
 
 # Pact version shas a request uses that no earlier recorded answer shows (the recorder read
 # them from the pact it had just published): where to read ours.

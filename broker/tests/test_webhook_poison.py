@@ -70,7 +70,7 @@ def test_unsendable_requests_are_refused_at_creation(
     tmp_path: Path, webhook: dict[str, Any], field: str, reason: str
 ) -> None:
     with (
-        start_broker(tmp_path / "broker.sqlite3") as broker,
+        start_broker(tmp_path / "broker.sqlite3", webhook_http_to_loopback=True) as broker,
         httpx.Client(base_url=broker.url, timeout=10) as client,
     ):
         # Sent as ASCII JSON so a lone surrogate reaches the broker as "\ud800".
@@ -137,7 +137,9 @@ def test_poisoned_webhooks_fail_with_a_reason_and_never_block_the_queue(
 ) -> None:
     database = tmp_path / "broker.sqlite3"
     pact = pact_document(CONSUMER, PROVIDER)
-    with start_broker(database, webhook_retry_schedule="0.05 0.05") as broker:
+    with start_broker(
+        database, webhook_retry_schedule="0.05 0.05", webhook_http_to_loopback=True
+    ) as broker:
         _store_poisoned_webhooks(database, receiver.url)
         with httpx.Client(base_url=broker.url, timeout=10) as client:
             good = client.post("/webhooks", json=_webhook(f"{receiver.url}/good"))
@@ -171,7 +173,9 @@ def test_poisoned_webhooks_fail_with_a_reason_and_never_block_the_queue(
             assert executed.json()["success"] is False
 
     # A restart finds nothing pending, and new deliveries still go out.
-    with start_broker(database, webhook_retry_schedule="0.05 0.05") as broker:
+    with start_broker(
+        database, webhook_retry_schedule="0.05 0.05", webhook_http_to_loopback=True
+    ) as broker:
         with httpx.Client(base_url=broker.url, timeout=10) as client:
             publish(client, CONSUMER, "2.0.0", pact)
         receiver.wait_for(2)

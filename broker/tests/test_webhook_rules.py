@@ -93,23 +93,24 @@ def test_rendered_request_substitutes_url_headers_body_and_credentials() -> None
         ("http://localhost:9/hook", "POST", None),
         ("http://[::1]:9/hook", "POST", None),
         ("https://127.0.0.1/hook", "POST", None),
-        ("http://127.0.0.1/hook", "GET", "request.httpMethod"),
+        ("http://127.0.0.1/hook", "GET", "request.method"),
         ("http://10.1.2.3/hook", "POST", "request.url"),
         ("http://evil.test/hook", "POST", "request.url"),
         ("ftp://127.0.0.1/hook", "POST", "request.url"),
         ("not a url", "POST", "request.url"),
     ],
 )
-def test_default_policy_allows_loopback_only(url: str, method: str, error: str | None) -> None:
-    verdict = check_request(url, method, WebhookPolicy(), loopback)
+def test_loopback_http_policy_allows_loopback_only(
+    url: str, method: str, error: str | None
+) -> None:
+    verdict = check_request(url, method, WebhookPolicy(http_to_loopback=True), loopback)
     assert (error is None) == verdict.allowed, verdict.errors
     if error is not None:
         assert error in verdict.errors
 
 
-def test_http_to_loopback_can_be_turned_off_with_the_official_message() -> None:
-    policy = WebhookPolicy(http_to_loopback=False)
-    verdict = check_request("http://127.0.0.1:9/hook", "POST", policy, loopback)
+def test_http_is_refused_by_default_with_the_official_message() -> None:
+    verdict = check_request("http://127.0.0.1:9/hook", "POST", WebhookPolicy(), loopback)
     assert verdict.errors == {
         "request.url": ["scheme must be https. See /doc/webhooks#whitelist for more information."]
     }

@@ -33,7 +33,13 @@ BODY = json.dumps(
 
 @pytest.fixture
 def broker(tmp_path: Path) -> Iterator[BrokerServer]:
-    with start_broker(tmp_path / "broker.sqlite3", webhook_retry_schedule="0.05 0.05") as server:
+    with start_broker(
+        tmp_path / "broker.sqlite3",
+        webhook_retry_schedule="0.05 0.05",
+        webhook_http_to_loopback=True,
+        # Configured explicitly, so responses are shown in logs and results (as the official).
+        webhook_host_whitelist="127.0.0.1 ::1 localhost",
+    ) as server:
         yield server
 
 
@@ -154,7 +160,7 @@ def test_contract_requiring_verification_is_delivered_rendered(broker: BrokerSer
         assert executed_status == 200
         assert executed["success"] is True
         assert executed["response"]["status"] == 200
-        assert executed["request"]["headers"]["Authorization"] == "**********"
+        assert executed["request"]["headers"]["authorization"] == "**********"
         assert SECRET not in json.dumps(executed)
         assert len(receiver.wait_for(2)) == 2
 
@@ -211,7 +217,7 @@ def test_webhook_crud_and_refusals(broker: BrokerServer) -> None:
         {**hook, "request": {**request, "method": "GET", "url": "http://127.0.0.1:9/x"}},
     )
     assert status == 400
-    assert "request.httpMethod" in body["errors"]
+    assert "request.method" in body["errors"]
     status, _ = call(broker, "POST", "/webhooks/provider/Nope/consumer/Foo", hook)
     assert status == 404
     assert broker.get("/webhooks")["_links"]["pb:webhooks"] == []
@@ -240,10 +246,8 @@ def test_webhook_crud_and_refusals(broker: BrokerServer) -> None:
     assert status == 404
 
 
-def test_http_scheme_refused_with_the_official_message_when_loopback_http_is_off(
-    tmp_path: Path,
-) -> None:
-    with start_broker(tmp_path / "b.sqlite3", webhook_http_to_loopback=False) as broker:
+def test_http_scheme_refused_by_default_with_the_official_message(tmp_path: Path) -> None:
+    with start_broker(tmp_path / "b.sqlite3") as broker:
         hook = {
             "events": [{"name": "contract_requiring_verification_published"}],
             "request": {"method": "POST", "url": "http://127.0.0.1:9/hook"},
@@ -257,3 +261,27 @@ def test_http_scheme_refused_with_the_official_message_when_loopback_http_is_off
             ]
         }
     }
+
+
+def test_responses_are_hidden_unless_the_host_whitelist_is_configured(tmp_path: Path) -> None:
+    """As the official broker (transcript S154): without a configured whitelist the execute
+    result and the logs carry the security notice instead of the target's answer."""
+    with (
+        start_broker(tmp_path / "b.sqlite3", webhook_http_to_loopback=True) as broker,
+        start_receiver(status=500) as receiver,
+    ):
+        publish(broker, "1.0.0")
+        uuid = create_webhook(broker, receiver, "--contract-published")
+        status, executed = call(broker, "POST", f"/webhooks/{uuid}/execute")
+        assert len(receiver.wait_for(1)) >= 1
+    assert status == 200
+    assert executed["success"] is False
+    assert "response" not in executed
+    assert "error" not in executed
+    assert executed["message"].startswith("For security purposes, the response details are not")
+    assert "HTTP/1.1 500" not in executed["logs"]
+    assert "DEBUG: Webhook context" in executed["logs"]
+    assert executed["logs"].rstrip().endswith("INFO: Webhook execution failed")
+    assert executed["request"]["url"] == "/hook"
+    assert executed["request"]["headers"]["user-agent"] == "Pact Broker v2.119.0"
+    assert SECRET not in json.dumps(executed)

@@ -21,6 +21,8 @@ def protected_broker(tmp_path: Path) -> Iterator[str]:
     settings = {
         "PACT_BROKER_BASIC_AUTH_USERNAME": BROKER_USER,
         "PACT_BROKER_BASIC_AUTH_PASSWORD": BROKER_PASSWORD,
+        # The webhook test targets a plain-http loopback port; http is refused by default.
+        "PACT_BROKER_WEBHOOK_HTTP_TO_LOOPBACK": "true",
     }
     with running_broker(tmp_path / "broker.sqlite3", tmp_path / "broker.log", settings) as url:
         yield url

@@ -24,7 +24,8 @@ class Settings(BaseSettings):
     # Webhooks (see webhook_policy.py). Space-separated lists, as in the official image.
     webhook_host_whitelist: str = "127.0.0.1 ::1 localhost"
     webhook_scheme_whitelist: str = "https"
-    webhook_http_to_loopback: bool = True
+    # Plain http is refused like the official broker; true allows it to loopback addresses only.
+    webhook_http_to_loopback: bool = False
     webhook_http_method_whitelist: str = "POST"
     webhook_retry_schedule: str = "10 60 120 300 600 1200"
     webhook_timeout_seconds: float = 10.0

@@ -2,8 +2,9 @@
 
 The official broker allows only https, only POST, and any host unless a host whitelist is set.
 A local broker mostly calls local CI stubs, so the defaults here are: hosts 127.0.0.1, ::1 and
-localhost only; https everywhere, plus plain http when every address the host resolves to is a
-loopback address (traffic that never leaves the machine). Names are resolved when checked and
+localhost only; https only, as the official broker. Plain http can be allowed (opt-in) when
+every address the host resolves to is a loopback address (traffic that never leaves the
+machine), for CI stubs and tests with a plain-http receiver. Names are resolved when checked and
 the delivery connects to the vetted address, so a name that resolves (or re-resolves) to an
 address outside the list is refused.
 
@@ -36,6 +37,15 @@ _URL_SAFE = "/%:@!$&'()*+,;=-._~?"
 _NETLOC_FORBIDDEN = re.compile(r"[\x00-\x20\x7f\\]")
 
 
+def response_hidden_message(base_url: str) -> str:
+    """What the official broker says instead of a response it does not show."""
+    return (
+        "For security purposes, the response details are not logged. To enable response "
+        "logging, configure the webhook_host_whitelist property. See "
+        f"{base_url}/doc/webhooks#whitelist for more information."
+    )
+
+
 def system_resolver(host: str) -> list[str]:
     """Every address the host name resolves to (an IP literal resolves to itself)."""
     infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
@@ -49,7 +59,10 @@ class WebhookPolicy:
     hosts: tuple[str, ...] = ("127.0.0.1", "::1", "localhost")
     schemes: tuple[str, ...] = ("https",)
     methods: tuple[str, ...] = ("POST",)
-    http_to_loopback: bool = True
+    http_to_loopback: bool = False
+    # As the official broker: responses (and network errors) of webhook requests are shown in
+    # logs and ``execute`` results only when the operator configured the host whitelist.
+    show_response: bool = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "WebhookPolicy":
@@ -59,6 +72,7 @@ class WebhookPolicy:
             schemes=tuple(s.lower() for s in settings.webhook_scheme_whitelist.split()),
             methods=tuple(m.upper() for m in settings.webhook_http_method_whitelist.split()),
             http_to_loopback=settings.webhook_http_to_loopback,
+            show_response="webhook_host_whitelist" in settings.model_fields_set,
         )
 
 
@@ -193,7 +207,7 @@ def check_request(
     """Check method, host (by name and by resolved address) and scheme of a webhook request."""
     errors: dict[str, list[str]] = {}
     if method.upper() not in policy.methods:
-        errors["request.httpMethod"] = [f"must be {' or '.join(policy.methods)}. {_SEE_DOC}"]
+        errors["request.method"] = [f"must be {' or '.join(policy.methods)}. {_SEE_DOC}"]
     problem = url_problem(url)
     if problem is not None:
         errors["request.url"] = [problem]

@@ -73,7 +73,8 @@ def render_body(body: Any, context: Mapping[str, str]) -> str | None:  # noqa: A
         return None
     if isinstance(body, str):
         return render_template(body, context)
-    return render_template(json.dumps(body), context, _json_string_content)
+    compact = json.dumps(body, separators=(",", ":"), ensure_ascii=False)  # as the official
+    return render_template(compact, context, _json_string_content)
 
 
 def placeholder_context() -> dict[str, str]:

@@ -28,6 +28,7 @@ from local_pact_broker.domain.webhook_policy import (
     redact_headers,
     redact_url,
     request_problems,
+    response_hidden_message,
     retry_delay,
     scrub,
     secrets_of,
@@ -38,6 +39,8 @@ from local_pact_broker.domain.webhook_templates import render_body, render_templ
 
 logger = logging.getLogger(__name__)
 SUCCESS_CODES = range(200, 300)
+# Sent with every webhook request, as the official broker 2.119 whose API this broker serves.
+DEFAULT_HEADERS = {"Accept": "*/*", "User-Agent": "Pact Broker v2.119.0"}
 _MAX_LOGGED_BODY = 10_000
 
 
@@ -85,6 +88,8 @@ class ExecutionResult:
     logs: list[str] = field(default_factory=list)
     # The request can never be built or sent as it is: retrying would fail the same way.
     permanent: bool = False
+    # The error came from the target (network or response), which the policy does not show.
+    detail_hidden: bool = False
 
     @property
     def log_text(self) -> str:
@@ -111,7 +116,14 @@ def _json_or_text(text: str) -> Any:  # noqa: ANN401 - any JSON value
         return text
 
 
-def _stamp() -> str:
+def _path_of(url: str) -> str:
+    """The request target (path and query) of a URL, as the official result shows it."""
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def stamp() -> str:
+    """The time of a log line."""
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
@@ -142,7 +154,7 @@ def _send(
     try:
         connection.putrequest(request.method, path, skip_host=True, skip_accept_encoding=True)
         connection.putheader("Host", parts.netloc.rsplit("@", 1)[-1])
-        for name, value in {"User-Agent": "Local Pact Broker", **headers}.items():
+        for name, value in headers.items():
             connection.putheader(name, value)
         connection.putheader("Content-Length", str(len(body)))
         connection.endheaders(body)
@@ -157,37 +169,46 @@ def execute(
     policy: WebhookPolicy,
     timeout: float,
     resolve: Resolver = system_resolver,
+    *,
+    uuid: str = "",
+    base_url: str = "",
 ) -> ExecutionResult:
-    """Send the request once, if the policy allows it now; never raises for network errors."""
+    """Send the request once, if the policy allows it now; never raises for network errors.
+
+    What the target answered (or the network error) is logged and returned only when the
+    policy shows responses; otherwise the official notice takes its place.
+    """
     secrets = request.secrets()
-    headers = dict(request.headers)
+    given = {name.lower() for name in request.headers}
+    headers = {k: v for k, v in DEFAULT_HEADERS.items() if k.lower() not in given}
+    headers.update(request.headers)
     if request.username is not None:
         token = f"{request.username}:{request.password or ''}".encode()
         headers["Authorization"] = "Basic " + base64.b64encode(token).decode()
         secrets = sorted({*secrets, headers["Authorization"].split()[1]}, key=len, reverse=True)
     shown_body = _json_or_text(scrub(request.body, secrets)) if request.body else None
-    shown_headers = redact_headers(headers)
+    shown_headers = {name.lower(): value for name, value in redact_headers(headers).items()}
     shown_url = redact_url(request.url)
-    shown = {"headers": shown_headers, "body": shown_body, "url": shown_url}
+    shown = {"headers": shown_headers, "body": shown_body, "url": _path_of(shown_url)}
     result = ExecutionResult(success=False, request=shown)
     log = result.logs.append
-    log(f"[{_stamp()}] INFO: HTTP/1.1 {_one_line(request.method)} {_one_line(shown_url)}")
+    log(f"[{stamp()}] INFO: HTTP/1.1 {_one_line(request.method)} {_one_line(shown_url)}")
     for name, value in shown_headers.items():
-        log(f"[{_stamp()}] INFO: {_one_line(name)}: {_one_line(value)}")
+        log(f"[{stamp()}] INFO: {_one_line(name)}: {_one_line(value)}")
     if request.body:
-        log(f"[{_stamp()}] INFO: {scrub(request.body, secrets)[:_MAX_LOGGED_BODY]}")
+        log(f"[{stamp()}] INFO: {scrub(request.body, secrets)[:_MAX_LOGGED_BODY]}")
     problems = request_problems(request.url, headers)
     if problems:
         reasons = "; ".join(m for messages in problems.values() for m in messages)
         result.error = f"The webhook request cannot be sent: {_one_line(reasons)}"
         result.permanent = True
-        log(f"[{_stamp()}] ERROR: {result.error}")
+        log(f"[{stamp()}] ERROR: {result.error}")
         return result
     verdict = check_request(request.url, request.method, policy, resolve)
     if not verdict.allowed:
         reasons = "; ".join(m for messages in verdict.errors.values() for m in messages)
         result.error = f"Request refused by the webhook whitelist: {reasons}"
-        log(f"[{_stamp()}] ERROR: {result.error}")
+        log(f"[{stamp()}] ERROR: {result.error}")
         return result
     try:
         response, text = _send(request, headers, verdict.addresses[0], timeout)
@@ -196,12 +217,35 @@ def execute(
             _one_line(scrub(str(error), secrets))
         )
         result.permanent = True
-        log(f"[{_stamp()}] ERROR: {result.error}")
+        log(f"[{stamp()}] ERROR: {result.error}")
         return result
     except (OSError, http.client.HTTPException) as error:
         result.error = f"{type(error).__name__} - {scrub(str(error), secrets)}"
-        log(f"[{_stamp()}] ERROR: Error executing webhook {result.error}")
+        webhook = f"webhook {uuid}" if uuid else "webhook"
+        if policy.show_response:
+            log(f"[{stamp()}] ERROR: Error executing {webhook} {result.error}")
+        else:
+            result.detail_hidden = True
+            hidden = response_hidden_message(base_url)
+            log(f"[{stamp()}] ERROR: Error executing {webhook}. {hidden}")
         return result
+    _record_response(result, response, text, secrets, (policy.show_response, base_url))
+    return result
+
+
+def _record_response(
+    result: ExecutionResult,
+    response: http.client.HTTPResponse,
+    text: str,
+    secrets: list[str],
+    showing: tuple[bool, str],
+) -> None:
+    """Success by status; the response (secrets scrubbed) logged only if the policy shows it.
+
+    ``showing`` is (whether responses are shown, the base URL for the notice if not).
+    """
+    log = result.logs.append
+    shown, base_url = showing
     text = scrub(text, secrets)
     response_headers = {k.lower(): scrub(v, secrets) for k, v in response.getheaders()}
     result.response = {
@@ -210,13 +254,15 @@ def execute(
         "body": _json_or_text(text),
     }
     result.success = response.status in SUCCESS_CODES
-    log(f"[{_stamp()}] INFO: HTTP/1.1 {response.status} {response.reason}")
+    if not shown:
+        log(f"[{stamp()}] INFO: {response_hidden_message(base_url)}")
+        return
+    log(f"[{stamp()}] INFO: HTTP/1.1 {response.status} {response.reason}")
     for name, value in response_headers.items():
-        log(f"[{_stamp()}] INFO: {name}: {value}")
-    log(f"[{_stamp()}] INFO: {text[:_MAX_LOGGED_BODY]}")
+        log(f"[{stamp()}] INFO: {name}: {value}")
+    log(f"[{stamp()}] INFO: {text[:_MAX_LOGGED_BODY]}")
     if not result.success:
-        log(f"[{_stamp()}] ERROR: HTTP status {response.status} is not a success (2xx)")
-    return result
+        log(f"[{stamp()}] ERROR: HTTP status {response.status} is not a success (2xx)")
 
 
 class WebhookWorker:
@@ -295,8 +341,8 @@ class WebhookWorker:
     def _record_crash(self, trigger: Any, error: Exception) -> None:  # noqa: ANN401 - sqlite3.Row
         message = _one_line(f"{type(error).__name__} - {error}")
         logs = (
-            f"[{_stamp()}] ERROR: The webhook request could not be built or sent: {message}\n"
-            f"[{_stamp()}] INFO: Attempt {trigger['attempts_made'] + 1} failed; giving up\n"
+            f"[{stamp()}] ERROR: The webhook request could not be built or sent: {message}\n"
+            f"[{stamp()}] INFO: Attempt {trigger['attempts_made'] + 1} failed; giving up\n"
         )
         try:
             with self._database.writing() as db:
@@ -311,16 +357,18 @@ class WebhookWorker:
         attempt = trigger["attempts_made"] + 1
         if webhook is None:
             result = ExecutionResult(False, {}, error="The webhook was deleted")
-            result.logs.append(f"[{_stamp()}] ERROR: {result.error}")
+            result.logs.append(f"[{stamp()}] ERROR: {result.error}")
             delay = None
         else:
             rendered = RenderedRequest.render(json.loads(webhook["request"]), context)
-            result = execute(rendered, self._policy, self._timeout, self._resolve)
+            result = execute(
+                rendered, self._policy, self._timeout, self._resolve, uuid=webhook["uuid"]
+            )
             finished = result.success or result.permanent
             delay = None if finished else retry_delay(attempt, self._schedule)
         if not result.success:
             note = "giving up" if delay is None else f"retrying in {delay:g} seconds"
-            result.logs.append(f"[{_stamp()}] INFO: Attempt {attempt} failed; {note}")
+            result.logs.append(f"[{stamp()}] INFO: Attempt {attempt} failed; {note}")
         logger.info(
             "webhook %s attempt %d: %s",
             trigger["webhook_uuid"],

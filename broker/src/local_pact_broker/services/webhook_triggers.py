@@ -74,16 +74,16 @@ def pact_context(
     """Every template variable for a pact publication and (if any) a verification of it."""
     consumer, provider = publication["consumer_name"], publication["provider_name"]
     number = publication["consumer_version_number"]
-    metadata = encode_metadata([("cvn", number)])
+    tags = pacticipants.tags_of_version(db, publication["consumer_version_id"])
+    # As the official broker's pact URL for webhooks: version number, tags, webhook flag.
+    metadata = encode_metadata([("cvn", number), *(("cvt[]", t) for t in tags), ("w", "true")])
     context = {
         "eventName": event_name,
         "consumerName": consumer,
         "providerName": provider,
         "consumerVersionNumber": number,
         "consumerVersionBranch": _branch(db, publication["consumer_version_id"]),
-        "consumerVersionTags": ", ".join(
-            pacticipants.tags_of_version(db, publication["consumer_version_id"])
-        ),
+        "consumerVersionTags": ", ".join(tags),
         "pactUrl": f"{pact_version_url(base, provider, consumer, publication['sha'])}"
         f"/metadata/{metadata}",
         "consumerLabels": "",

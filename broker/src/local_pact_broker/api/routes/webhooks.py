@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from local_pact_broker.api.dependencies import DatabaseDep, JsonBodyDep
 from local_pact_broker.api.errors import not_found, validation_failed
-from local_pact_broker.api.hal import base_url, hal, link, segment
+from local_pact_broker.api.hal import base_url, compact_json, hal, link, segment
 from local_pact_broker.api.request_body import json_object
 from local_pact_broker.db import pacticipants_repository as pacticipants
 from local_pact_broker.db import pacts_repository as pacts
@@ -27,6 +27,7 @@ from local_pact_broker.domain.webhook_policy import (
     redact_headers,
     redact_url,
     request_problems,
+    response_hidden_message,
 )
 from local_pact_broker.domain.webhook_templates import (
     includes_parameter,
@@ -34,7 +35,12 @@ from local_pact_broker.domain.webhook_templates import (
     render_url,
 )
 from local_pact_broker.services import events as event_names
-from local_pact_broker.services.webhook_delivery import ExecutionResult, RenderedRequest, execute
+from local_pact_broker.services.webhook_delivery import (
+    ExecutionResult,
+    RenderedRequest,
+    execute,
+    stamp,
+)
 from local_pact_broker.services.webhook_triggers import latest_verification, pact_context
 from local_pact_broker.settings import Settings
 
@@ -78,9 +84,14 @@ def _description(row: sqlite3.Row) -> str:
 
 
 def _shown_request(request: dict[str, Any]) -> dict[str, Any]:
-    shown = {k: v for k, v in request.items() if k not in ("headers", "password", "url")}
+    """The request template; as the official broker, without empty headers or a null body."""
+    shown = {
+        k: v
+        for k, v in request.items()
+        if k not in ("headers", "password", "url") and v is not None
+    }
     shown["url"] = redact_url(str(request.get("url", "")))
-    if "headers" in request:
+    if request.get("headers"):
         shown["headers"] = redact_headers(
             {str(k).lower(): str(v) for k, v in request["headers"].items()}
         )
@@ -371,8 +382,7 @@ def delete_webhook(
 def _latest_matching_context(
     connection: sqlite3.Connection, row: sqlite3.Row, base: str
 ) -> dict[str, str]:
-    events = json.loads(row["events"])
-    event_name = events[0]["name"] if events else ""
+    event_name = "test"  # as the official broker names a test execution's event
     sql = (
         "SELECT c.name AS consumer, pr.name AS provider, cv.number FROM pact_publications pub"
         " JOIN versions cv ON cv.id = pub.consumer_version_id"
@@ -410,18 +420,31 @@ def execute_webhook(
             raise not_found()
         context = _latest_matching_context(connection, row, base)
     settings: Settings = request.app.state.settings
+    policy = _policy(request)
     try:
         rendered = RenderedRequest.render(json.loads(row["request"]), context)
-        result = execute(rendered, _policy(request), settings.webhook_timeout_seconds)
+        result = execute(
+            rendered,
+            policy,
+            settings.webhook_timeout_seconds,
+            uuid=webhook_uuid,
+            base_url=base,
+        )
     except Exception as error:
         message = f"The webhook request could not be built or sent: {type(error).__name__}"
         result = ExecutionResult(False, {}, error=message, logs=[message])
+    webhook_context = compact_json({"base_url": base, "event_name": "test"})
+    result.logs.insert(0, f"[{stamp()}] DEBUG: Webhook context {webhook_context}")
+    if not result.success:
+        result.logs.append(f"[{stamp()}] INFO: Webhook execution failed")
     body: dict[str, Any] = {}
-    if result.error is not None:
+    if result.error is not None and not result.detail_hidden:
         body["error"] = {"message": result.error}
     body["request"] = result.request
-    if result.response is not None:
+    if result.response is not None and policy.show_response:
         body["response"] = result.response
+    if not policy.show_response:
+        body["message"] = response_hidden_message(base)
     body["logs"] = result.log_text
     body["success"] = result.success
     body["_links"] = {
