@@ -56,7 +56,8 @@ class Side:
         if self.mode is Mode.BRANCH:
             if version is None:
                 return f"a version of {name}{from_branch} (no such version exists)"
-            return f"one of the versions of {name}{from_branch} ({version.number})"
+            prefix = "one of the versions" if len(self.versions) > 1 else "the version"
+            return f"{prefix} of {name}{from_branch} ({version.number})"
         if self.mode is Mode.VERSION:
             number = version.number if version else self.requested_number
             if version is None and not self.versions:

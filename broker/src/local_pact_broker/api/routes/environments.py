@@ -58,9 +58,7 @@ def _validate(db: sqlite3.Connection, body: dict[str, Any], current_id: int | No
     else:
         existing = environments.find_environment(db, name=name)
         if existing is not None and existing["id"] != current_id:
-            errors["name"] = [
-                f"Another environment with name '{name}' already exists ({existing['uuid']})"
-            ]
+            errors["name"] = [f"name '{name}' is already used by an existing environment."]
     if not isinstance(body.get("production", False), bool):
         errors["production"] = ["must be true or false"]
     if errors:

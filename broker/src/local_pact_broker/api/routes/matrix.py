@@ -51,7 +51,7 @@ def _main_branch(db: sqlite3.Connection, name: str) -> str | None:
     return str(row["main_branch"]) if row is not None and row["main_branch"] else None
 
 
-def _resolve(db: sqlite3.Connection, selector: dict[str, str], specified: bool = False) -> Side:
+def _resolve(db: sqlite3.Connection, selector: dict[str, str]) -> Side:
     name = selector.get("pacticipant", "")
     number = selector.get("version")
     if number:
@@ -64,9 +64,9 @@ def _resolve(db: sqlite3.Connection, selector: dict[str, str], specified: bool =
             return Side(name, (), Mode.LATEST)
     if branch:
         rows = pacticipants.versions_on_branch(db, name, branch)
-        if specified or selector.get("latest") == "true":
-            # The version to deploy: the newest on the branch.
+        if selector.get("latest") == "true":
             return Side(name, _models(db, rows[:1]), Mode.LATEST, branch=branch)
+        # As the official broker: without latest=true, every version on the branch.
         return Side(name, _models(db, rows), Mode.BRANCH, branch=branch)
     if selector.get("tag"):
         tagged = pacticipants.latest_version(db, name, selector["tag"])
@@ -226,11 +226,11 @@ def _evaluate(
         raise validation_failed(["Please specify the pacticipant name"])
     with db.reading() as connection:
         if environment and environments.find_environment(connection, name=environment) is None:
-            raise validation_failed({"environment": [f"with name '{environment}' does not exist"]})
+            raise validation_failed([f"Environment with name '{environment}' does not exist"])
         for selector in selectors:
             if pacticipants.find_pacticipant(connection, selector["pacticipant"]) is None:
                 raise validation_failed([f"Pacticipant {selector['pacticipant']} not found"])
-        specified = _resolve(connection, selectors[0], specified=True)
+        specified = _resolve(connection, selectors[0])
         if len(selectors) > 1:
             others = [_resolve(connection, s) for s in selectors[1:]]
         else:
@@ -286,6 +286,12 @@ def can_i_deploy(request: Request, db: DatabaseDep) -> JSONResponse:
     selector = {"pacticipant": params.get("pacticipant", "")}
     if params.get("version"):
         selector["version"] = params["version"]
+    environment = params.get("environment")
+    if environment:  # this resource words it differently from /matrix (recording 18)
+        with db.reading() as connection:
+            if environments.find_environment(connection, name=environment) is None:
+                message = f"with name '{environment}' does not exist"
+                raise validation_failed({"environment": [message]})
     return _evaluate(
         request,
         db,

@@ -367,12 +367,14 @@ def get_tag(name: str, number: str, tag: str, request: Request, db: DatabaseDep)
 
 @router.delete("/pacticipants/{name}/versions/{number}/tags/{tag}")
 def delete_tag(name: str, number: str, tag: str, db: DatabaseDep) -> Response:
-    """Remove a tag from a version."""
+    """Remove a tag from a version; 404 when it is not there (as the official broker)."""
     with db.writing() as connection:
         version = pacticipants.find_version(connection, name, number)
         if version is None:
             raise not_found()
-        connection.execute(
+        deleted = connection.execute(
             "DELETE FROM tags WHERE version_id = ? AND name = ?", (version["id"], tag)
-        )
+        ).rowcount
+    if not deleted:
+        raise not_found()
     return Response(status_code=204)
