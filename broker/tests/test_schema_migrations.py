@@ -116,8 +116,13 @@ def _get(url: str) -> Any:
 
 def test_migration_1_is_the_schema_of_the_broker_before_migrations(tmp_path: Path) -> None:
     v0 = _v0_database(tmp_path / "v0.sqlite3")
-    Database(new := tmp_path / "new.sqlite3")
+    connection = _connect(new := tmp_path / "new.sqlite3")
+    try:
+        assert migrate(connection, MIGRATIONS[:1]) == [1]
+    finally:
+        connection.close()
     assert _schema(new) == _schema(v0)
+    Database(new)
     assert _version(new) == latest_version() == MIGRATIONS[-1][0]
 
 
@@ -164,15 +169,18 @@ def _fails(connection: sqlite3.Connection) -> None:
     raise RuntimeError("boom")
 
 
+NEXT = latest_version() + 1
+
+
 @pytest.mark.parametrize(
     "broken",
     [
         (
-            2,
+            NEXT,
             "add a column, then a typo",
             "ALTER TABLE pacticipants ADD COLUMN team TEXT;\nCREATE TABL oops (x);",
         ),
-        (2, "insert a row, then raise", _fails),
+        (NEXT, "insert a row, then raise", _fails),
     ],
     ids=["sql", "callable"],
 )
@@ -180,17 +188,18 @@ def test_a_failing_migration_rolls_back_whole_and_names_itself(
     tmp_path: Path, broken: Migration
 ) -> None:
     database = _v0_database(tmp_path / "broker.sqlite3")
+    Database(database)  # every known migration, then the broken one on its own
     schema_before = _schema(database)
     connection = _connect(database)
     try:
-        with pytest.raises(MigrationError, match=r"schema migration 2 \(" + broken[1]):
+        with pytest.raises(MigrationError, match=rf"schema migration {NEXT} \(" + broken[1]):
             migrate(connection, [*MIGRATIONS, broken])
         assert not connection.in_transaction
         names = [row["name"] for row in connection.execute("SELECT name FROM pacticipants")]
     finally:
         connection.close()
-    # Migration 1 committed on its own; nothing of migration 2 stayed, version bump included.
-    assert _version(database) == 1
+    # The known migrations stayed; nothing of the broken one did, version bump included.
+    assert _version(database) == latest_version()
     assert _schema(database) == schema_before
     assert sorted(names) == ["Bar", "Foo"]
 
@@ -230,7 +239,7 @@ def test_migrations_must_be_numbered_in_order(tmp_path: Path) -> None:
     connection = _connect(tmp_path / "broker.sqlite3")
     try:
         with pytest.raises(ValueError, match="in order"):
-            migrate(connection, [*MIGRATIONS, (3, "skips 2", "SELECT 1;")])
+            migrate(connection, [*MIGRATIONS, (NEXT + 1, "skips one", "SELECT 1;")])
         assert schema_version(connection) == 0
     finally:
         connection.close()

@@ -137,6 +137,8 @@ def version_body(
     }
     if version["build_url"]:
         body["buildUrl"] = version["build_url"]
+    if version["updated_at"]:
+        body["updatedAt"] = display(version["updated_at"])
     return body
 
 

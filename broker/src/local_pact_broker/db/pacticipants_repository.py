@@ -115,9 +115,19 @@ def versions_of(db: sqlite3.Connection, pacticipant: str) -> list[sqlite3.Row]:
 
 
 def ensure_version(
-    db: sqlite3.Connection, pacticipant: sqlite3.Row, number: str, build_url: str | None = None
+    db: sqlite3.Connection,
+    pacticipant: sqlite3.Row,
+    number: str,
+    build_url: str | None = None,
+    *,
+    updated: bool = False,
 ) -> tuple[sqlite3.Row, bool]:
-    """The version, created if missing; the flag says whether it was created now."""
+    """The version, created if missing; the flag says whether it was created now.
+
+    ``updated``: a version created here gets ``updated_at`` (shown as ``updatedAt``), as the
+    official broker's versions made by its version, branch, tag and verification resources;
+    versions made by publishing a pact have none.
+    """
     existing = find_version(db, pacticipant["name"], number)
     if existing is not None:
         if build_url and existing["build_url"] != build_url:
@@ -128,17 +138,27 @@ def ensure_version(
         assert row is not None  # noqa: S101
         return row, False
     check_name("version number", number)
+    stamp = now()
     db.execute(
-        "INSERT INTO versions (pacticipant_id, number, build_url, created_at) VALUES (?,?,?,?)",
-        (pacticipant["id"], number, build_url, now()),
+        "INSERT INTO versions (pacticipant_id, number, build_url, created_at, updated_at)"
+        " VALUES (?,?,?,?,?)",
+        (pacticipant["id"], number, build_url, stamp, stamp if updated else None),
     )
     row = find_version(db, pacticipant["name"], number)
     assert row is not None  # noqa: S101
     return row, True
 
 
+def touch_version(db: sqlite3.Connection, version_id: int) -> None:
+    """Record that a version was updated (``create-or-update-version`` on an existing one)."""
+    db.execute("UPDATE versions SET updated_at = ? WHERE id = ?", (now(), version_id))
+
+
 def add_branch_version(db: sqlite3.Connection, version: sqlite3.Row, branch: str) -> None:
-    """Put a version on a branch (creating the branch), and adopt a main branch if none is set."""
+    """Put a version on a branch (creating the branch), and adopt a main branch if none is set.
+
+    Putting it there again records the update (``updated_at``), as the official upsert does.
+    """
     check_name("branch name", branch)
     pacticipant_id = version["pacticipant_id"]
     db.execute(
@@ -148,9 +168,11 @@ def add_branch_version(db: sqlite3.Connection, version: sqlite3.Row, branch: str
     branch_id = db.execute(
         "SELECT id FROM branches WHERE pacticipant_id = ? AND name = ?", (pacticipant_id, branch)
     ).fetchone()["id"]
+    stamp = now()
     db.execute(
-        "INSERT OR IGNORE INTO branch_versions (branch_id, version_id, created_at) VALUES (?,?,?)",
-        (branch_id, version["id"], now()),
+        "INSERT INTO branch_versions (branch_id, version_id, created_at) VALUES (?,?,?)"
+        " ON CONFLICT (branch_id, version_id) DO UPDATE SET updated_at = excluded.created_at",
+        (branch_id, version["id"], stamp),
     )
     if branch in MAIN_BRANCH_CANDIDATES:
         db.execute(

@@ -127,6 +127,12 @@ CREATE INDEX IF NOT EXISTS pact_versions_by_sha ON pact_versions (sha);
 
 MIGRATIONS: list[Migration] = [
     (1, "the initial schema (adopts a database from before migrations)", INITIAL_SCHEMA),
+    (
+        2,
+        "versions and branch versions record when they were updated (official updatedAt)",
+        "ALTER TABLE versions ADD COLUMN updated_at TEXT;\n"
+        "ALTER TABLE branch_versions ADD COLUMN updated_at TEXT;\n",
+    ),
 ]
 
 

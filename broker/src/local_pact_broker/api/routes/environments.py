@@ -1,5 +1,6 @@
 """Environments, and recording deployments and releases of versions to them."""
 
+import json
 import sqlite3
 from typing import Any
 
@@ -43,6 +44,10 @@ def environment_body(base: str, env: sqlite3.Row) -> dict[str, Any]:
         },
     }
     body["displayName"] = display_name(env["name"], env["display_name"])
+    if env["contacts"]:
+        body["contacts"] = json.loads(env["contacts"])
+    if env["updated_at"] != env["created_at"]:  # as the official: only once updated
+        body["updatedAt"] = display(env["updated_at"])
     return body
 
 
@@ -61,6 +66,14 @@ def _validate(db: sqlite3.Connection, body: dict[str, Any], current_id: int | No
             errors["name"] = [f"name '{name}' is already used by an existing environment."]
     if not isinstance(body.get("production", False), bool):
         errors["production"] = ["must be true or false"]
+    contacts = body.get("contacts")
+    if contacts is not None and not (
+        isinstance(contacts, list) and all(isinstance(c, dict) for c in contacts)
+    ):
+        errors["contacts"] = ['must be a list of objects such as {"name": "Ops"}']
+    elif contacts is not None:
+        # As the official broker, a contact is its name and details; other keys are dropped.
+        body["contacts"] = [{k: c[k] for k in ("name", "details") if k in c} for c in contacts]
     if errors:
         raise validation_failed(errors)
 
@@ -146,6 +159,7 @@ def _deployed_json(base: str, row: sqlite3.Row) -> dict[str, Any]:
     }
     if row["application_instance"]:
         body["applicationInstance"] = row["application_instance"]
+        body["target"] = row["application_instance"]  # the official's deprecated name for it
     if row["undeployed_at"]:
         body["undeployedAt"] = display(row["undeployed_at"])
     return body

@@ -208,7 +208,11 @@ def put_version(
     with db.writing() as connection:
         pacticipant = pacticipants.ensure_pacticipant(connection, name)
         build_url = data.get("buildUrl") if isinstance(data.get("buildUrl"), str) else None
-        version, created = pacticipants.ensure_version(connection, pacticipant, number, build_url)
+        version, created = pacticipants.ensure_version(
+            connection, pacticipant, number, build_url, updated=True
+        )
+        if not created:
+            pacticipants.touch_version(connection, version["id"])
         branch = data.get("branch")
         if isinstance(branch, str) and branch:
             pacticipants.add_branch_version(connection, version, branch)
@@ -231,28 +235,29 @@ def put_branch_version(
     base = base_url(request)
     with db.writing() as connection:
         pacticipant = pacticipants.ensure_pacticipant(connection, name)
-        version, _ = pacticipants.ensure_version(connection, pacticipant, number)
+        version, _ = pacticipants.ensure_version(connection, pacticipant, number, updated=True)
         existed = branch in {
             str(b["name"]) for b in pacticipants.branches_of_version(connection, version["id"])
         }
         pacticipants.add_branch_version(connection, version, branch)
-        created_at = connection.execute(
-            "SELECT bv.created_at FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id"
-            " WHERE bv.version_id = ? AND b.name = ?",
+        created_at, updated_at = connection.execute(
+            "SELECT bv.created_at, bv.updated_at FROM branch_versions bv"
+            " JOIN branches b ON b.id = bv.branch_id WHERE bv.version_id = ? AND b.name = ?",
             (version["id"], branch),
-        ).fetchone()["created_at"]
+        ).fetchone()
     branch_url = f"{pacticipant_url(base, name)}/branches/{segment(branch)}"
-    return hal(
-        {
-            "createdAt": display(created_at),
-            "_links": {
-                "self": link(f"{branch_url}/versions/{segment(number)}", "Branch version"),
-                "pb:branch": link(branch_url, "Branch", branch),
-                "pb:version": link(version_url(base, name, number), "Version", number),
-            },
+    body: dict[str, Any] = {
+        "createdAt": display(created_at),
+        "_links": {
+            "self": link(f"{branch_url}/versions/{segment(number)}", "Branch version"),
+            "pb:branch": link(branch_url, "Branch", branch),
+            "pb:version": link(version_url(base, name, number), "Version", number),
         },
-        200 if existed else 201,  # S062/S104: 200 when already there; S100/S120: 201
-    )
+    }
+    if updated_at:
+        body["updatedAt"] = display(updated_at)
+    # S062/S104: 200 (with updatedAt) when already there; S100/S120: 201
+    return hal(body, 200 if existed else 201)
 
 
 @router.get("/pacticipants/{name}/branches/{branch:path}/versions")
@@ -340,7 +345,7 @@ def put_tag(
     base = base_url(request)
     with db.writing() as connection:
         pacticipant = pacticipants.ensure_pacticipant(connection, name)
-        version, _ = pacticipants.ensure_version(connection, pacticipant, number)
+        version, _ = pacticipants.ensure_version(connection, pacticipant, number, updated=True)
         created = pacticipants.add_tag(connection, version["id"], tag)
     url = f"{version_url(base, name, number)}/tags/{segment(tag)}"
     body = {

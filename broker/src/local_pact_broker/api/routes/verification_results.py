@@ -55,7 +55,7 @@ def _publish(
         if pact_version is None:
             raise not_found()
         provider_row = pacticipants.ensure_pacticipant(connection, provider)
-        version, _ = pacticipants.ensure_version(connection, provider_row, number)
+        version, _ = pacticipants.ensure_version(connection, provider_row, number, updated=True)
         branch = data.get("providerVersionBranch") or data.get("branch")
         if isinstance(branch, str) and branch:
             pacticipants.add_branch_version(connection, version, branch)
