@@ -142,8 +142,10 @@ def version_body(
     return body
 
 
-def pacticipant_body(base: str, db: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
-    """``GET /pacticipants/{p}``."""
+def pacticipant_body(
+    base: str, db: sqlite3.Connection, row: sqlite3.Row, *, listed: bool = False
+) -> dict[str, Any]:
+    """``GET /pacticipants/{p}``; ``listed``: as an item of ``GET /pacticipants``."""
     name = row["name"]
     url = pacticipant_url(base, name)
     embedded: dict[str, Any] = {"labels": []}
@@ -160,7 +162,6 @@ def pacticipant_body(base: str, db: sqlite3.Connection, row: sqlite3.Row) -> dic
         "name": name,
         "displayName": display_name(name, row["display_name"]),
         "createdAt": display(row["created_at"]),
-        "updatedAt": display(row["updated_at"]),
         "_embedded": embedded,
         "_links": {
             "self": {"href": url},
@@ -203,6 +204,10 @@ def pacticipant_body(base: str, db: sqlite3.Connection, row: sqlite3.Row) -> dic
             "curies": curies(base, "pacticipant"),
         },
     }
+    if listed:  # the official list items have no such link
+        del body["_links"]["pb:deployed-environments"]
+    if row["updated_at"] != row["created_at"]:  # as the official: only once updated
+        body["updatedAt"] = display(row["updated_at"])
     if row["main_branch"]:
         body["mainBranch"] = row["main_branch"]
     if row["repository_url"]:

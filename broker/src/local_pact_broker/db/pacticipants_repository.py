@@ -57,15 +57,20 @@ def update_pacticipant(
     main_branch: str | None,
     display_name: str | None,
     repository_url: str | None,
+    touch: bool = True,
 ) -> None:
-    """Set the editable attributes of a pacticipant (``None`` leaves a field unchanged)."""
+    """Set the editable attributes of a pacticipant (``None`` leaves a field unchanged).
+
+    ``touch=False`` keeps ``updated_at``: the attributes are the ones it was created with.
+    """
     if main_branch is not None:
         check_name("mainBranch", main_branch)
     db.execute(
         "UPDATE pacticipants SET main_branch = coalesce(?, main_branch), "
         "display_name = coalesce(?, display_name), "
-        "repository_url = coalesce(?, repository_url), updated_at = ? WHERE id = ?",
-        (main_branch, display_name, repository_url, now(), pacticipant_id),
+        "repository_url = coalesce(?, repository_url),"
+        " updated_at = CASE WHEN ? THEN ? ELSE updated_at END WHERE id = ?",
+        (main_branch, display_name, repository_url, touch, now(), pacticipant_id),
     )
 
 
@@ -176,8 +181,9 @@ def add_branch_version(db: sqlite3.Connection, version: sqlite3.Row, branch: str
     )
     if branch in MAIN_BRANCH_CANDIDATES:
         db.execute(
-            "UPDATE pacticipants SET main_branch = ? WHERE id = ? AND main_branch IS NULL",
-            (branch, pacticipant_id),
+            "UPDATE pacticipants SET main_branch = ?, updated_at = ?"
+            " WHERE id = ? AND main_branch IS NULL",
+            (branch, stamp, pacticipant_id),
         )
 
 
@@ -277,3 +283,17 @@ def delete_branch(db: sqlite3.Connection, pacticipant: str, branch: str) -> bool
     db.execute("DELETE FROM branch_versions WHERE branch_id = ?", (row["id"],))
     db.execute("DELETE FROM branches WHERE id = ?", (row["id"],))
     return True
+
+
+def version_of_pacticipant(
+    db: sqlite3.Connection, pacticipant: str, version_id: str
+) -> sqlite3.Row | None:
+    """The version with this id (as text, e.g. from a URL), if it is one of the pacticipant's."""
+    if not version_id.isdigit():
+        return None
+    row: sqlite3.Row | None = db.execute(
+        "SELECT v.*, p.name AS pacticipant_name FROM versions v"
+        " JOIN pacticipants p ON p.id = v.pacticipant_id WHERE v.id = ? AND p.name = ?",
+        (int(version_id), pacticipant),
+    ).fetchone()
+    return row

@@ -68,7 +68,7 @@ def list_pacticipants(request: Request, db: DatabaseDep) -> JSONResponse:
     base = base_url(request)
     with db.reading() as connection:
         bodies = [
-            pacticipant_body(base, connection, row)
+            pacticipant_body(base, connection, row, listed=True)
             for row in pacticipants.all_pacticipants(connection)
         ]
     return hal(
@@ -114,6 +114,7 @@ def _save_pacticipant(
             main_branch=body.get("mainBranch"),
             display_name=body.get("displayName"),
             repository_url=body.get("repositoryUrl"),
+            touch=existed,  # fields given at creation are not an update
         )
         updated = pacticipants.find_pacticipant(connection, name)
         assert updated is not None  # noqa: S101

@@ -18,7 +18,7 @@ from local_pact_broker.api.representations import (
 from local_pact_broker.db import pacticipants_repository as pacticipants
 from local_pact_broker.db import pacts_repository as pacts
 from local_pact_broker.db.storage import Database
-from local_pact_broker.domain.pact_metadata import encode_metadata
+from local_pact_broker.domain.pact_metadata import decode_metadata, encode_metadata
 from local_pact_broker.domain.timestamps import display
 
 router = APIRouter()
@@ -237,16 +237,42 @@ def pact_by_version(
     return _answer(request, row, with_metadata=False)
 
 
+def _metadata_versions(
+    db: sqlite3.Connection, consumer: str, metadata: str | None
+) -> list[sqlite3.Row] | None:
+    """The consumer versions a ``metadata/{m}`` segment names, oldest first; ``None``: none.
+
+    As the official broker: the versions of the selectors (``s[][cv]``) that picked the pact,
+    or the one version (``cv``, ``cvn``) of a pact URL; a WIP pact's (``w``) names none.
+    """
+    pairs = decode_metadata(metadata or "")
+    keys = {key for key, _ in pairs}
+    found: list[sqlite3.Row | None]
+    if any(key.startswith("s[]") for key in keys):
+        ids = [value for key, value in pairs if key == "s[][cv]"]
+        found = [
+            pacticipants.version_of_pacticipant(db, consumer, value) for value in dict.fromkeys(ids)
+        ]
+    elif "cv" in keys:
+        found = [pacticipants.version_of_pacticipant(db, consumer, dict(pairs)["cv"])]
+    elif "cvn" in keys:
+        found = [pacticipants.find_version(db, consumer, dict(pairs)["cvn"])]
+    else:
+        return None
+    return sorted((row for row in found if row is not None), key=lambda row: int(row["id"]))
+
+
 def _by_sha(
     request: Request, db: Database, provider: str, consumer: str, sha: str, metadata: str | None
 ) -> JSONResponse:
     with db.reading() as connection:
         rows = pacts.publications_by_sha(connection, provider, consumer, sha)
+        versions = _metadata_versions(connection, consumer, metadata)
     if not rows:
         raise not_found()
     base = base_url(request)
     results_url = _results_url(pact_version_url(base, provider, consumer, sha), metadata)
-    numbers = [r["consumer_version_number"] for r in rows]
+    numbers = None if versions is None else [str(v["number"]) for v in reversed(versions)]
     return hal(pact_body(base, rows[0], results_url, consumer_versions=numbers))
 
 
