@@ -184,15 +184,27 @@ def pact_version(
     return row
 
 
-def previous_content_sha(
-    db: sqlite3.Connection, provider_id: int, consumer_id: int, before_version_id: int
+def previous_content_sha_with_tag(
+    db: sqlite3.Connection,
+    provider_id: int,
+    consumer_id: int,
+    before_version_id: int,
+    tag: str | None,
 ) -> str | None:
-    """Sha of the pact published by the consumer version before this one, if any."""
+    """Sha of the latest pact before this consumer version whose version has ``tag``.
+
+    ``tag=None``: the latest pact of a consumer version without any tag.
+    """
+    tagged = (
+        "EXISTS (SELECT 1 FROM tags t WHERE t.version_id = cv.id AND t.name = ?)"
+        if tag is not None
+        else "NOT EXISTS (SELECT 1 FROM tags t WHERE t.version_id = cv.id)"
+    )
     row = db.execute(
-        "SELECT pv.sha FROM pact_publications pub"
+        "SELECT pv.sha FROM pact_publications pub"  # noqa: S608 - constant fragments only
         " JOIN versions cv ON cv.id = pub.consumer_version_id"
         " JOIN pact_versions pv ON pv.id = pub.pact_version_id WHERE pub.provider_id = ?"
-        " AND cv.pacticipant_id = ? AND cv.id < ? ORDER BY cv.id DESC LIMIT 1",
-        (provider_id, consumer_id, before_version_id),
+        f" AND cv.pacticipant_id = ? AND cv.id < ? AND {tagged} ORDER BY cv.id DESC LIMIT 1",
+        (provider_id, consumer_id, before_version_id, *(() if tag is None else (tag,))),
     ).fetchone()
     return None if row is None else str(row["sha"])

@@ -31,6 +31,10 @@ from local_pact_broker.domain.pact_content import (
     pacticipant_name,
     validate_pact,
 )
+from local_pact_broker.domain.publication_events import (
+    content_changed_explanation,
+    content_unchanged_comment,
+)
 from local_pact_broker.services import events as event_names
 from local_pact_broker.services.events import Event
 
@@ -53,6 +57,7 @@ class ContractToPublish:
     consumer: str
     provider: str
     pact: dict[str, Any]
+    merge: bool = False  # ``onConflict: merge`` (the CLI's ``--merge``)
 
 
 @dataclass(frozen=True)
@@ -114,7 +119,8 @@ def _decode_contract(raw: object, index: int, errors: dict[str, list[str]]) -> C
             errors.setdefault("contracts", []).extend(
                 f"{where}: {role} name {problem}" for problem in problems
             )
-    return ContractToPublish(str(consumer), str(provider), pact)
+    merge = raw.get("onConflict") == "merge"
+    return ContractToPublish(str(consumer), str(provider), pact, merge)
 
 
 def _check_limits(
@@ -259,7 +265,14 @@ def _pact_notices(
     consumer = pacticipants.ensure_pacticipant(db, contract.consumer)
     provider = pacticipants.ensure_pacticipant(db, contract.provider)
     sha = pact_sha(contract.pact)
-    previous = pacts.previous_content_sha(db, provider["id"], consumer["id"], version["id"])
+    tags = pacticipants.tags_of_version(db, version["id"])
+    compared: list[str | None] = [*tags] or [None]  # None: with the previous untagged pact
+    previous: dict[str | None, str | None] = {
+        tag: pacts.previous_content_sha_with_tag(
+            db, provider["id"], consumer["id"], version["id"], tag
+        )
+        for tag in compared
+    }
     outcome = pacts.publish(db, version, provider, contract.pact)
     url = pact_url(base, contract.provider, contract.consumer, request.version)
     names = [event_names.CONTRACT_PUBLISHED]
@@ -271,15 +284,16 @@ def _pact_notices(
         )
         if _requires_verification(db, provider, sha):
             names.append(event_names.CONTRACT_REQUIRING_VERIFICATION_PUBLISHED)
-        if previous is None:
-            names.append(
-                f"{event_names.CONTRACT_CONTENT_CHANGED} (first time untagged pact published)"
-            )
-        elif previous != sha:
-            names.append(
-                f"{event_names.CONTRACT_CONTENT_CHANGED} (pact content has changed since "
-                "previous untagged version)"
-            )
+        explanation = content_changed_explanation(sha, previous)
+        if explanation:
+            names.append(f"{event_names.CONTRACT_CONTENT_CHANGED} ({explanation})")
+        else:
+            names[0] = f"{event_names.CONTRACT_PUBLISHED} ({content_unchanged_comment(tags)})"
+    elif contract.merge:  # the same content (anything else is refused), merged
+        success = (
+            f"Pact content merged with existing content for {contract.consumer} version "
+            f"{request.version} and provider {contract.provider}."
+        )
     else:
         success = (
             f"Pact successfully republished for {contract.consumer} version {request.version} "
