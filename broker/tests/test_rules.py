@@ -79,6 +79,23 @@ def test_pact_sha_ignores_key_order_and_diff_shows_change() -> None:
     assert '+      "description": "b"' in content_diff(old, new)
 
 
+def test_diff_is_the_official_unified_diff_of_what_differs() -> None:
+    """Transcript S016: equal elements show as ``...``, three lines of context, no headers."""
+    old = {"interactions": [{"description": "a", "x": 1}, {"description": "z"}], "v": 1}
+    new = {"interactions": [{"description": "b", "x": 1}, {"description": "z"}], "v": 1}
+    assert content_diff(old, new).splitlines() == [
+        " {",
+        '   "interactions": [',
+        "     {",
+        '-      "description": "a"',
+        '+      "description": "b"',
+        "     },",
+        "     ...",
+        "   ]",
+    ]
+    assert content_diff(old, old) == ""
+
+
 def test_metadata_round_trips() -> None:
     pairs = [("s[][cv]", "1"), ("p", "true")]
     assert decode_metadata(encode_metadata(pairs)) == pairs

@@ -1,5 +1,6 @@
 """Pact documents: validation, content identity (sha) and the change diff shown on a 409."""
 
+import difflib
 import hashlib
 import json
 from typing import Any
@@ -80,34 +81,86 @@ def with_interaction_ids(pact: dict[str, Any]) -> dict[str, Any]:
     return copy
 
 
-_MISSING = object()
+class _Absent:
+    """A side of a difference that has no value there (a key or index only the other has)."""
 
 
-def _diff_lines(old: object, new: object, indent: int, key: str | None) -> list[str]:
-    """Lines of a unified-looking diff of the parts of two JSON values that differ."""
-    pad = "  " * indent
-    prefix = f'"{key}": ' if key is not None else ""
-    if isinstance(old, dict) and isinstance(new, dict):
-        inner: list[str] = []
-        for name in sorted(set(old) | set(new)):
-            a, b = old.get(name, _MISSING), new.get(name, _MISSING)
-            if a != b:
-                inner.extend(_diff_lines(a, b, indent + 1, name))
-        return [f" {pad}{prefix}{{", *inner, f" {pad}}}"]
-    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-        inner = []
-        for a, b in zip(old, new, strict=True):
-            if a != b:
-                inner.extend(_diff_lines(a, b, indent + 1, None))
-        return [f" {pad}{prefix}[", *inner, f" {pad}]"]
-    lines: list[str] = []
-    if old is not _MISSING:
-        lines.append(f"-{pad}{prefix}{json.dumps(old)}")
-    if new is not _MISSING:
-        lines.append(f"+{pad}{prefix}{json.dumps(new)}")
-    return lines
+_ABSENT = _Absent()
+_SAME_AT_INDEX = "<no difference at this index>"  # rendered as ``...``, as the official CLI shows
+
+
+def _difference(old: object, new: object) -> tuple[object, object] | None:
+    """The two sides of what differs, as the official (pact-support) differ sees it.
+
+    Keys only in the new pact are not differences (its ``allow_unexpected_keys``); equal array
+    elements stay as a marker so positions are kept; ``None`` when nothing differs.
+    """
+    if isinstance(old, dict):
+        if not isinstance(new, dict):
+            return old, new
+        old_side: dict[str, object] = {}
+        new_side: dict[str, object] = {}
+        for key, value in old.items():
+            found = _difference(value, new.get(key, _ABSENT))
+            if found is not None:
+                old_side[key], new_side[key] = found
+        return (old_side, new_side) if old_side else None
+    if isinstance(old, list):
+        if not isinstance(new, list):
+            return old, new
+        old_items: list[object] = []
+        new_items: list[object] = []
+        changed = False
+        for index in range(max(len(old), len(new))):
+            a = old[index] if index < len(old) else _ABSENT
+            b = new[index] if index < len(new) else _ABSENT
+            found = _difference(a, b)
+            if found is None:
+                old_items.append(_SAME_AT_INDEX)
+                new_items.append(_SAME_AT_INDEX)
+            else:
+                changed = True
+                old_items.append(found[0])
+                new_items.append(found[1])
+        return (old_items, new_items) if changed else None
+    return None if old == new else (old, new)
+
+
+def _present(value: object) -> object:
+    """A side of a difference with its absent keys and elements left out, for rendering."""
+    if isinstance(value, dict):
+        return {k: _present(v) for k, v in value.items() if v is not _ABSENT}
+    if isinstance(value, list):
+        return [_present(v) for v in value if v is not _ABSENT]
+    return value
+
+
+def _sorted_content(pact: dict[str, Any]) -> dict[str, Any]:
+    """Keys in order and interactions (or messages) sorted, as the official diff compares."""
+    content: dict[str, Any] = json.loads(_canonical(without_ids(pact)))
+    key = "interactions" if "interactions" in content else "messages"
+    if isinstance(content.get(key), list):
+        content[key] = sorted(content[key], key=_canonical)
+    return content
 
 
 def content_diff(old: dict[str, Any], new: dict[str, Any]) -> str:
-    """The differing parts of two pacts, in the official broker's 409 notice format."""
-    return "\n".join(_diff_lines(without_ids(old), without_ids(new), 0, None))
+    """The differing parts of two pacts, in the official broker's 409 notice format.
+
+    Each side is rendered as pretty JSON with only what differs (``...`` for equal array
+    elements), then compared as a unified diff with three lines of context and no hunk
+    headers; ``-`` lines are the stored pact, ``+`` the new one.
+    """
+    found = _difference(_sorted_content(old), _sorted_content(new))
+    if found is None:
+        return ""
+    old_text, new_text = (
+        json.dumps(_present(side), indent=2, ensure_ascii=False).splitlines() for side in found
+    )
+    lines = difflib.unified_diff(old_text, new_text, n=3, lineterm="")
+    same = json.dumps(_SAME_AT_INDEX)
+    return "".join(
+        line.replace(same, "...") + "\n"
+        for line in lines
+        if not line.startswith(("---", "+++", "@@"))
+    )
