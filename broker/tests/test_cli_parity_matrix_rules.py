@@ -87,3 +87,15 @@ def test_version_chosen_by_branch_gets_the_official_warning() -> None:
         "number, this result will not be reliable.",
     )
     assert verdict.deployable is True
+
+
+def test_ignoring_one_version_leaves_the_other_versions_counted() -> None:
+    """``ignore[][pacticipant]=u&ignore[][version]=p2``: only p2's failed row is ignored."""
+    both = Side("u", (P2, P3), Mode.BRANCH, branch="any")
+    verdict = decide(SPECIFIED, [both], [PUB_C3], VERIFIED, ignored=frozenset({("u", "p2")}))
+    assert [(r.provider_version, r.ignored) for r in verdict.rows] == [(P2, True), (P3, False)]
+    assert verdict.deployable is True
+    assert (verdict.success, verdict.failed, verdict.ignored) == (1, 0, 1)
+    other_version = decide(SPECIFIED, [both], [PUB_C3], VERIFIED, ignored=frozenset({("u", "p9")}))
+    assert other_version.deployable is False
+    assert other_version.ignored == 0

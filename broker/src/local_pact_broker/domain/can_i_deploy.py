@@ -202,16 +202,20 @@ def matrix_rows(
     return rows
 
 
-def _ignoring(
-    rows: Sequence[MatrixRow], specified: str, ignored: frozenset[str]
-) -> list[MatrixRow]:
-    """Rows with the other (not the specified) pacticipant in ``ignored`` marked ignored."""
+Ignored = frozenset[str | tuple[str, str]]
+"""``--ignore``: a pacticipant name (every version) or a (name, version number) pair."""
+
+
+def _ignoring(rows: Sequence[MatrixRow], specified: str, ignored: Ignored) -> list[MatrixRow]:
+    """Rows whose other (not the specified) pacticipant or version is ignored, marked."""
     marked = []
     for row in rows:
-        other = (
-            row.provider_side if row.consumer_side.pacticipant == specified else row.consumer_side
-        )
-        marked.append(replace(row, ignored=other.pacticipant in ignored))
+        if row.consumer_side.pacticipant == specified:
+            other, version = row.provider_side.pacticipant, row.provider_version
+        else:
+            other, version = row.consumer_side.pacticipant, row.publication.consumer_version
+        hit = other in ignored or (version is not None and (other, version.number) in ignored)
+        marked.append(replace(row, ignored=hit))
     return marked
 
 
@@ -227,7 +231,7 @@ def decide(
     publications: Sequence[Publication],
     verifications: Sequence[Verification],
     warn_no_environment: bool = False,
-    ignored: frozenset[str] = frozenset(),
+    ignored: Ignored = frozenset(),
 ) -> Verdict:
     """The can-i-deploy verdict for the specified versions against the other sides.
 

@@ -20,7 +20,14 @@ from local_pact_broker.db import environments_repository as environments
 from local_pact_broker.db import models_repository as models
 from local_pact_broker.db import pacticipants_repository as pacticipants
 from local_pact_broker.db.storage import Database
-from local_pact_broker.domain.can_i_deploy import MatrixRow, Mode, Side, Verdict, decide
+from local_pact_broker.domain.can_i_deploy import (
+    Ignored,
+    MatrixRow,
+    Mode,
+    Side,
+    Verdict,
+    decide,
+)
 from local_pact_broker.domain.display_names import display_name
 from local_pact_broker.domain.models import PacticipantVersion
 from local_pact_broker.domain.pact_metadata import encode_metadata
@@ -220,7 +227,7 @@ def _evaluate(
     latest: bool,
     tag: str | None,
     main_branch: bool = False,
-    ignored: frozenset[str] = frozenset(),
+    ignored: Ignored = frozenset(),
 ) -> JSONResponse:
     if not selectors or not all(s.get("pacticipant") for s in selectors):
         raise validation_failed(["Please specify the pacticipant name"])
@@ -272,11 +279,15 @@ def matrix(request: Request, db: DatabaseDep) -> JSONResponse:
     )
 
 
-def _ignored(request: Request) -> frozenset[str]:
-    """Pacticipants named by ``ignore[][pacticipant]`` (``--ignore``), whatever the version."""
-    return frozenset(
-        s["pacticipant"] for s in _parse_selectors(request, "ignore[][") if s.get("pacticipant")
-    )
+def _ignored(request: Request) -> Ignored:
+    """``ignore[][pacticipant]`` (every version) and ``ignore[][version]`` (that one only)."""
+    ignored: set[str | tuple[str, str]] = set()
+    for selector in _parse_selectors(request, "ignore[]["):
+        name = selector.get("pacticipant")
+        if name:
+            version = selector.get("version")
+            ignored.add((name, version) if version else name)
+    return frozenset(ignored)
 
 
 @router.get("/can-i-deploy")

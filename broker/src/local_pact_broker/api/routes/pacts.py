@@ -124,21 +124,29 @@ def _pact_link(base: str, provider: str, row: sqlite3.Row) -> Link:
 
 
 def _provider_pacts_for_branch(
-    request: Request, db: Database, provider: str, branch: str | None
+    request: Request, db: Database, provider: str, branch: str | None, latest: bool = False
 ) -> JSONResponse:
+    """Pacts from consumer versions on a branch (``None``: each consumer's main branch).
+
+    ``latest``: only the newest of each consumer. Titled as the official broker titles them.
+    """
     base = base_url(request)
     with db.reading() as connection:
         if pacticipants.find_pacticipant(connection, provider) is None:
             raise not_found()
         rows = pacts.publications_for_provider_on_branch(connection, provider, branch)
-    if branch is None:
-        url = f"{base}/pacts/provider/{segment(provider)}/branch"
-        title = f"All pact versions for the provider {provider} with consumer version branch main"
+    if latest:  # rows are by consumer, oldest version first: keep each consumer's last
+        rows = list({row["consumer_name"]: row for row in rows}.values())
+    url = f"{base}/pacts/provider/{segment(provider)}/branch"
+    suffix = ""
+    if branch is not None:
+        url += f"/{segment(branch)}"
+        suffix = f" with consumer version branch '{branch}'"
+    if latest:
+        url += "/latest"
+        title = f"Latest pact versions for the provider {provider}{suffix}"
     else:
-        url = f"{base}/pacts/provider/{segment(provider)}/branch/{segment(branch)}"
-        title = (
-            f"All pact versions for the provider {provider} with consumer version branch '{branch}'"
-        )
+        title = f"All pact versions for the provider {provider}{suffix}"
     pact_links = [_pact_link(base, provider, r) for r in rows]
     return hal(
         {
@@ -159,6 +167,22 @@ def provider_pacts_for_main_branches(
 ) -> JSONResponse:
     """All pacts for a provider from each consumer's main branch (``get-pacts``, no branch)."""
     return _provider_pacts_for_branch(request, db, provider, None)
+
+
+@router.get("/pacts/provider/{provider}/branch/latest")
+def latest_provider_pacts_for_main_branches(
+    provider: str, request: Request, db: DatabaseDep
+) -> JSONResponse:
+    """The newest pact from each consumer's main branch."""
+    return _provider_pacts_for_branch(request, db, provider, None, latest=True)
+
+
+@router.get("/pacts/provider/{provider}/branch/{branch:path}/latest")
+def latest_provider_pacts_for_branch(
+    provider: str, branch: str, request: Request, db: DatabaseDep
+) -> JSONResponse:
+    """The newest pact from each consumer on a branch (``pb:latest-provider-pacts-with-branch``)."""
+    return _provider_pacts_for_branch(request, db, provider, branch, latest=True)
 
 
 @router.get("/pacts/provider/{provider}/branch/{branch:path}")
