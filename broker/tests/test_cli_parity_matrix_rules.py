@@ -99,3 +99,23 @@ def test_ignoring_one_version_leaves_the_other_versions_counted() -> None:
     other_version = decide(SPECIFIED, [both], [PUB_C3], VERIFIED, ignored=frozenset({("u", "p9")}))
     assert other_version.deployable is False
     assert other_version.ignored == 0
+
+
+def test_latestby_narrows_any_version_rows_as_the_official_matrix() -> None:
+    """``q[][pacticipant]=n&q[][version]=c3`` alone: a row per verifying provider version;
+    ``latestby=cvp`` keeps the newest provider version, ``cvpv`` (and none) keep each."""
+    any_u = Side("u", (), Mode.ANY)
+    every = decide(SPECIFIED, [any_u], [PUB_C3], VERIFIED)
+    assert [r.provider_version for r in every.rows] == [P2, P3]
+    per_version = decide(SPECIFIED, [any_u], [PUB_C3], VERIFIED, latestby="cvpv")
+    assert [r.provider_version for r in per_version.rows] == [P2, P3]
+    newest = decide(SPECIFIED, [any_u], [PUB_C3], VERIFIED, latestby="cvp")
+    assert [r.provider_version for r in newest.rows] == [P3]
+    assert newest.deployable is True
+    assert per_version.deployable is False
+
+
+def test_latestby_keeps_an_open_row_only_when_nothing_verified() -> None:
+    unverified = decide(SPECIFIED, [Side("u", (), Mode.ANY)], [PUB_C3], [], latestby="cvp")
+    assert [(r.provider_version, r.verification) for r in unverified.rows] == [(None, None)]
+    assert unverified.deployable is None

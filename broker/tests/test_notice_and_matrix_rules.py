@@ -189,7 +189,9 @@ def test_latestby_cvp_keeps_the_latest_provider_version_only() -> None:
     foo = Side("Foo", (FOO_1,), Mode.VERSION, requested_number="1.0.0")
     any_bar = Side("Bar", (), Mode.ANY)
     verifications = [verification("sha1", BAR_2, False, 2), verification("sha1", BAR_1, True, 1)]
-    verdict = decide(foo, [any_bar], [PUB_1], verifications, warn_no_environment=True)
+    verdict = decide(
+        foo, [any_bar], [PUB_1], verifications, warn_no_environment=True, latestby="cvp"
+    )
     assert [(r.provider_version, r.verification) for r in verdict.rows] == [
         (BAR_2, verifications[0])
     ]

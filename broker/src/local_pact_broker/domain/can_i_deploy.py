@@ -126,11 +126,19 @@ def _rows_as_consumer(
         if publication.consumer_version.number not in numbers:
             continue
         if other.mode is Mode.ANY:
-            found = _latest_verification(
-                verifications, publication.pact_sha, other.pacticipant, None
-            )
-            version = found.provider_version if found else None
-            rows.append(MatrixRow(publication, version, found, specified, other))
+            # Any version: a row for each one that verified this pact (``latestby`` narrows).
+            versions = {
+                v.provider_version.number: v.provider_version
+                for v in verifications
+                if v.pact_sha == publication.pact_sha and v.provider == other.pacticipant
+            }
+            if not versions:
+                rows.append(MatrixRow(publication, None, None, specified, other))
+            for version in sorted(versions.values(), key=lambda v: v.order):
+                found = _latest_verification(
+                    verifications, publication.pact_sha, other.pacticipant, version.number
+                )
+                rows.append(MatrixRow(publication, version, found, specified, other))
             continue
         if other.mode is Mode.BRANCH:
             # Any version of the branch: each one that verified this pact, else one open row.
@@ -188,6 +196,50 @@ def _rows_as_provider(
     return rows
 
 
+_GROUP_COLUMNS = {"cvpv": ("cv", "c", "p", "pv"), "cvp": ("cv", "c", "p"), "cp": ("c", "p")}
+
+
+def latest_by(rows: Sequence[MatrixRow], grouping: str | None) -> list[MatrixRow]:
+    """The matrix ``latestby`` option: the newest row of each group, as the official broker.
+
+    ``cvpv``: per consumer version and provider version; ``cvp``: per consumer version and
+    provider (the newest provider version); ``cp``: per consumer and provider. A group
+    without any verified row keeps its open row. ``None`` (or another value): every row.
+    """
+    if grouping not in _GROUP_COLUMNS:
+        return list(rows)
+    columns = _GROUP_COLUMNS[grouping]
+
+    def key(row: MatrixRow) -> tuple[str | None, ...]:
+        version = row.provider_version.number if row.provider_version else None
+        values = {
+            "c": row.publication.consumer,
+            "cv": row.publication.consumer_version.number,
+            "p": row.publication.provider,
+            "pv": version,
+        }
+        return tuple(values[column] for column in columns)
+
+    groups: dict[tuple[str | None, ...], MatrixRow] = {}
+    for row in rows:
+        group, current = key(row), groups.get(key(row))
+        if current is None or _newer(row, current):
+            groups[group] = row
+    return [row for row in rows if groups[key(row)] is row]
+
+
+def _newer(row: MatrixRow, than: MatrixRow) -> bool:
+    """Whether ``row`` is the newer of two rows of one group (verified beats open)."""
+    if row.provider_version is None:
+        return False
+    if than.provider_version is None:
+        return True
+    return (row.provider_version.order, row.verification.id if row.verification else 0) > (
+        than.provider_version.order,
+        than.verification.id if than.verification else 0,
+    )
+
+
 def matrix_rows(
     specified: Side,
     others: Sequence[Side],
@@ -232,10 +284,12 @@ def decide(
     verifications: Sequence[Verification],
     warn_no_environment: bool = False,
     ignored: Ignored = frozenset(),
+    latestby: str | None = None,
 ) -> Verdict:
     """The can-i-deploy verdict for the specified versions against the other sides.
 
-    Rows with an ``ignored`` pacticipant (``--ignore``) are kept, marked, and do not count.
+    Rows with an ``ignored`` pacticipant (``--ignore``) are kept, marked, and do not count;
+    ``latestby`` narrows the rows first (see :func:`latest_by`).
     """
     warnings: list[tuple[str, str]] = []
     if specified.mode is not Mode.VERSION and specified.versions:
@@ -264,7 +318,7 @@ def decide(
         )
         return Verdict((), (*warnings, ("error", text)), False, 0, 0, 0)
     rows = _ignoring(
-        matrix_rows(specified, others, publications, verifications),
+        latest_by(matrix_rows(specified, others, publications, verifications), latestby),
         specified.pacticipant,
         ignored,
     )

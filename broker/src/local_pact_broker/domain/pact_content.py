@@ -149,7 +149,7 @@ def content_diff(old: dict[str, Any], new: dict[str, Any]) -> str:
 
     Each side is rendered as pretty JSON with only what differs (``...`` for equal array
     elements), then compared as a unified diff with three lines of context and no hunk
-    headers; ``-`` lines are the stored pact, ``+`` the new one.
+    headers (as recording 05 shows); ``-`` lines are the stored pact, ``+`` the new one.
     """
     found = _difference(_sorted_content(old), _sorted_content(new))
     if found is None:
@@ -159,8 +159,8 @@ def content_diff(old: dict[str, Any], new: dict[str, Any]) -> str:
     )
     lines = difflib.unified_diff(old_text, new_text, n=3, lineterm="")
     same = json.dumps(_SAME_AT_INDEX)
-    return "".join(
-        line.replace(same, "...") + "\n"
+    return "\n".join(
+        line.replace(same, "...")
         for line in lines
         if not line.startswith(("---", "+++", "@@"))
     )

@@ -82,6 +82,10 @@ def _resolve(db: sqlite3.Connection, selector: dict[str, str]) -> Side:
     return Side(name, _models(db, [latest] if latest else []), Mode.LATEST)
 
 
+def _any(name: str) -> Side:
+    return Side(name, (), Mode.ANY)
+
+
 def _integrated(db: sqlite3.Connection, name: str) -> list[str]:
     # One index probe per pacticipant, whatever the number of stored pacts.
     rows = db.execute(
@@ -228,6 +232,7 @@ def _evaluate(
     tag: str | None,
     main_branch: bool = False,
     ignored: Ignored = frozenset(),
+    latestby: str | None = None,
 ) -> JSONResponse:
     if not selectors or not all(s.get("pacticipant") for s in selectors):
         raise validation_failed(["Please specify the pacticipant name"])
@@ -239,7 +244,11 @@ def _evaluate(
                 raise validation_failed([f"Pacticipant {selector['pacticipant']} not found"])
         specified = _resolve(connection, selectors[0])
         if len(selectors) > 1:
-            others = [_resolve(connection, s) for s in selectors[1:]]
+            # A selector naming only the pacticipant means any of its versions (official).
+            others = [
+                _resolve(connection, s) if set(s) - {"pacticipant"} else _any(s["pacticipant"])
+                for s in selectors[1:]
+            ]
         else:
             others = [
                 _other_side(connection, name, environment, latest, tag, main_branch)
@@ -259,6 +268,7 @@ def _evaluate(
             and not tag
             and not main_branch,
             ignored=ignored,
+            latestby=latestby,
         )
         return _answer(base_url(request), connection, verdict)
 
@@ -276,12 +286,13 @@ def matrix(request: Request, db: DatabaseDep) -> JSONResponse:
         params.get("tag"),
         main_branch=params.get("mainBranch") == "true",
         ignored=_ignored(request),
+        latestby=params.get("latestby") or None,
     )
 
 
 def _ignored(request: Request) -> Ignored:
-    """``ignore[][pacticipant]`` (every version) and ``ignore[][version]`` (that one only)."""
-    ignored: set[str | tuple[str, str]] = set()
+    """``ignore[][pacticipant]`` or ``ignore[]`` (every version); ``ignore[][version]`` (one)."""
+    ignored: set[str | tuple[str, str]] = set(request.query_params.getlist("ignore[]"))
     for selector in _parse_selectors(request, "ignore[]["):
         name = selector.get("pacticipant")
         if name:
@@ -311,6 +322,7 @@ def can_i_deploy(request: Request, db: DatabaseDep) -> JSONResponse:
         False,
         params.get("to"),
         ignored=_ignored(request),
+        latestby="cvp",  # as the official resource
     )
 
 
