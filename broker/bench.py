@@ -239,6 +239,8 @@ def _check_for_verification_answer(body: dict[str, Any]) -> int:
     kinds: dict[str, int] = {}
     for entry in body["_embedded"]["pacts"]:
         kind = entry["shortDescription"]
+        if entry["verificationProperties"].get("wip"):
+            kind = "WIP"  # described by its branch head, as the official broker does
         if entry["verificationProperties"].get("pending"):
             kind += " (pending)"
         kinds[kind] = kinds.get(kind, 0) + 1
