@@ -160,7 +160,5 @@ def content_diff(old: dict[str, Any], new: dict[str, Any]) -> str:
     lines = difflib.unified_diff(old_text, new_text, n=3, lineterm="")
     same = json.dumps(_SAME_AT_INDEX)
     return "\n".join(
-        line.replace(same, "...")
-        for line in lines
-        if not line.startswith(("---", "+++", "@@"))
+        line.replace(same, "...") for line in lines if not line.startswith(("---", "+++", "@@"))
     )
