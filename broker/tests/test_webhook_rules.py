@@ -1,6 +1,7 @@
 """Webhook rules without a server: templates, allow-lists, retries and redaction."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +23,7 @@ from local_pact_broker.domain.webhook_templates import (
     render_url,
 )
 from local_pact_broker.services.webhook_delivery import RenderedRequest
+from local_pact_broker.settings import Settings
 
 CONTEXT = {
     "pactUrl": "http://b/pacts/provider/Bar/consumer/Foo/pact-version/abc",
@@ -172,3 +174,12 @@ def test_redaction_of_headers_urls_and_echoed_secrets() -> None:
     assert scrub(text, secrets) == (
         f"auth was {REDACTED}, pw {REDACTED} and {REDACTED}; {REDACTED}"
     )
+
+
+def test_responses_are_shown_only_with_a_configured_host_whitelist(tmp_path: Path) -> None:
+    """As the official broker: configuring the whitelist is what enables response logging."""
+    default = Settings(database=tmp_path / "b.sqlite3")
+    configured = Settings(database=tmp_path / "b.sqlite3", webhook_host_whitelist="127.0.0.1")
+    assert WebhookPolicy.from_settings(default).show_response is False
+    assert WebhookPolicy.from_settings(configured).show_response is True
+    assert WebhookPolicy.from_settings(default).hosts == ("127.0.0.1", "::1", "localhost")
