@@ -46,7 +46,7 @@ def test_every_broker_verb_uses_the_broker_up_started_and_says_so(
         (("verify",), {"CI": "true"}),
         (("can-i-deploy", CONSUMER, "production"), {}),
         (("record-deployment", PROVIDER, "production"), {}),
-        (("create-webhook",), {"PACT_WEBHOOK_URL": "http://127.0.0.1:9/dispatches"}),
+        (("create-webhook",), {"PACT_WEBHOOK_URL": "https://127.0.0.1:9/dispatches"}),
     ]
     for step, env in steps:
         outcome = project_up.run(*step, env=env)
