@@ -4,7 +4,9 @@ from fastapi import FastAPI
 
 from local_pact_broker.api.auth import install_auth
 from local_pact_broker.api.errors import install_error_handlers
+from local_pact_broker.api.hal import HalJsonResponse
 from local_pact_broker.api.http_methods import HttpMethodsMiddleware
+from local_pact_broker.api.openapi_document import OPENAPI_PATH, install_openapi
 from local_pact_broker.api.routes import (
     environments,
     for_verification,
@@ -27,7 +29,14 @@ from local_pact_broker.ui import pages
 def create_app(settings: Settings | None = None, events: EventBus | None = None) -> FastAPI:
     """Build the broker app; ``events`` lets webhooks or tests observe publications."""
     settings = settings or Settings()
-    app = FastAPI(title="Local Pact Broker", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="Local Pact Broker",
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=OPENAPI_PATH,
+        default_response_class=HalJsonResponse,
+    )
     app.state.settings = settings
     app.state.database = Database(settings.database)
     app.state.events = events or EventBus()
@@ -45,9 +54,11 @@ def create_app(settings: Settings | None = None, events: EventBus | None = None)
         webhooks,
         environments,
         matrix,
-        pages,
     ):
         app.include_router(module.router)
+    # The HTML pages are for people: not part of the API the document describes.
+    app.include_router(pages.router, include_in_schema=False)
+    install_openapi(app)
     # Outermost: HEAD is a GET for every layer below (auth included); 405s get ``Allow``.
     app.add_middleware(HttpMethodsMiddleware, routes_of=app)
     return app

@@ -84,3 +84,12 @@ def _raw_hal(content: bytes, status: int) -> JSONResponse:
 def hal_text(body: str, status: int = 200) -> Response:
     """A HAL+JSON response from JSON text already assembled with :func:`compact_json`."""
     return Response(body.encode("utf-8"), status_code=status, media_type=HAL_JSON)
+
+
+class HalJsonResponse(JSONResponse):
+    """The app's default response class, so the OpenAPI document says ``application/hal+json``.
+
+    Routes answer through :func:`hal`; this only names the media type of their answers.
+    """
+
+    media_type = "application/hal+json"

@@ -10,6 +10,14 @@ from fastapi.responses import JSONResponse, Response
 from local_pact_broker.api.dependencies import DatabaseDep, JsonBodyDep
 from local_pact_broker.api.errors import not_found, validation_failed
 from local_pact_broker.api.hal import base_url, hal, link
+from local_pact_broker.api.openapi_responses import (
+    BODY_REFUSED,
+    NOT_FOUND,
+    created,
+    json_body,
+    ok,
+    ok_or_created,
+)
 from local_pact_broker.api.representations import embedded_pacticipant, embedded_version
 from local_pact_broker.api.request_body import json_object
 from local_pact_broker.db import environments_repository as environments
@@ -78,7 +86,10 @@ def _validate(db: sqlite3.Connection, body: dict[str, Any], current_id: int | No
         raise validation_failed(errors)
 
 
-@router.get("/environments")
+@router.get(
+    "/environments",
+    responses=ok("Collection"),
+)
 def list_environments(request: Request, db: DatabaseDep) -> JSONResponse:
     """Every environment."""
     base = base_url(request)
@@ -95,7 +106,12 @@ def list_environments(request: Request, db: DatabaseDep) -> JSONResponse:
     )
 
 
-@router.post("/environments")
+@router.post(
+    "/environments",
+    status_code=201,
+    responses={**created("Environment"), **BODY_REFUSED},
+    openapi_extra=json_body("EnvironmentRequest"),
+)
 def create_environment(request: Request, body: JsonBodyDep, db: DatabaseDep) -> JSONResponse:
     """Create an environment (``create-environment``)."""
     data = json_object(body)
@@ -112,14 +128,21 @@ def _environment(db: sqlite3.Connection, uuid: str) -> sqlite3.Row:
     return env
 
 
-@router.get("/environments/{uuid}")
+@router.get(
+    "/environments/{uuid}",
+    responses={**ok("Environment"), **NOT_FOUND},
+)
 def get_environment(uuid: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """One environment."""
     with db.reading() as connection:
         return hal(environment_body(base_url(request), _environment(connection, uuid)))
 
 
-@router.put("/environments/{uuid}")
+@router.put(
+    "/environments/{uuid}",
+    responses={**ok_or_created("Environment"), **BODY_REFUSED},
+    openapi_extra=json_body("EnvironmentRequest"),
+)
 def put_environment(
     uuid: str, request: Request, body: JsonBodyDep, db: DatabaseDep
 ) -> JSONResponse:
@@ -138,7 +161,11 @@ def put_environment(
     return hal(environment_body(base_url(request), env), status)
 
 
-@router.delete("/environments/{uuid}")
+@router.delete(
+    "/environments/{uuid}",
+    status_code=204,
+    responses=NOT_FOUND,
+)
 def delete_environment(uuid: str, db: DatabaseDep) -> Response:
     """Delete an environment."""
     with db.writing() as connection:
@@ -165,7 +192,10 @@ def _deployed_json(base: str, row: sqlite3.Row) -> dict[str, Any]:
     return body
 
 
-@router.get("/environments/{uuid}/deployed-versions/currently-deployed")
+@router.get(
+    "/environments/{uuid}/deployed-versions/currently-deployed",
+    responses={**ok("Collection"), **NOT_FOUND},
+)
 def currently_deployed(uuid: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """Versions currently deployed to an environment."""
     base = base_url(request)
@@ -202,7 +232,10 @@ def _released_json(base: str, row: sqlite3.Row) -> dict[str, Any]:
     return body
 
 
-@router.get("/environments/{uuid}/released-versions/currently-supported")
+@router.get(
+    "/environments/{uuid}/released-versions/currently-supported",
+    responses={**ok("Collection"), **NOT_FOUND},
+)
 def currently_supported(
     uuid: str,
     request: Request,
@@ -245,7 +278,12 @@ def _version(db: sqlite3.Connection, name: str, number: str) -> sqlite3.Row:
     return version
 
 
-@router.post("/pacticipants/{name}/versions/{number}/deployed-versions/environment/{uuid}")
+@router.post(
+    "/pacticipants/{name}/versions/{number}/deployed-versions/environment/{uuid}",
+    status_code=201,
+    responses={**created("DeployedVersion"), **BODY_REFUSED, **NOT_FOUND},
+    openapi_extra=json_body("DeploymentRequest", required=False),
+)
 def record_deployment(
     name: str,
     number: str,
@@ -272,7 +310,11 @@ def record_deployment(
     return hal(response, 201)
 
 
-@router.patch("/deployed-versions/{uuid}")
+@router.patch(
+    "/deployed-versions/{uuid}",
+    responses={**ok("DeployedVersion"), **BODY_REFUSED, **NOT_FOUND},
+    openapi_extra=json_body("DeployedVersionUpdate", required=False),
+)
 def update_deployed_version(
     uuid: str, request: Request, body: JsonBodyDep, db: DatabaseDep
 ) -> JSONResponse:
@@ -290,7 +332,10 @@ def update_deployed_version(
     return hal(_deployed_json(base_url(request), deployed))
 
 
-@router.get("/environments/{uuid}/deployed-versions/currently-deployed/pacticipant/{name}")
+@router.get(
+    "/environments/{uuid}/deployed-versions/currently-deployed/pacticipant/{name}",
+    responses={**ok("Collection"), **NOT_FOUND},
+)
 def currently_deployed_for(uuid: str, name: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """Currently deployed versions of one pacticipant (used by ``record-undeployment``)."""
     base = base_url(request)
@@ -306,7 +351,12 @@ def currently_deployed_for(uuid: str, name: str, request: Request, db: DatabaseD
     )
 
 
-@router.post("/pacticipants/{name}/versions/{number}/released-versions/environment/{uuid}")
+@router.post(
+    "/pacticipants/{name}/versions/{number}/released-versions/environment/{uuid}",
+    status_code=201,
+    responses={**created("ReleasedVersion"), **BODY_REFUSED, **NOT_FOUND},
+    openapi_extra=json_body("AnyJson", required=False),
+)
 def record_release(
     name: str,
     number: str,
@@ -344,7 +394,10 @@ def _released_version(db: sqlite3.Connection, uuid: str) -> sqlite3.Row:
     return row
 
 
-@router.get("/released-versions/{uuid}")
+@router.get(
+    "/released-versions/{uuid}",
+    responses={**ok("ReleasedVersion"), **NOT_FOUND},
+)
 def get_released_version(uuid: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """One release record."""
     with db.reading() as connection:
@@ -352,7 +405,11 @@ def get_released_version(uuid: str, request: Request, db: DatabaseDep) -> JSONRe
     return hal(_released_json(base_url(request), row))
 
 
-@router.patch("/released-versions/{uuid}")
+@router.patch(
+    "/released-versions/{uuid}",
+    responses={**ok("ReleasedVersion"), **BODY_REFUSED, **NOT_FOUND},
+    openapi_extra=json_body("ReleasedVersionUpdate", required=False),
+)
 def update_released_version(
     uuid: str, request: Request, body: JsonBodyDep, db: DatabaseDep
 ) -> JSONResponse:

@@ -9,6 +9,13 @@ from fastapi.responses import Response
 from local_pact_broker.api.dependencies import DatabaseDep, JsonBodyDep
 from local_pact_broker.api.errors import validation_failed
 from local_pact_broker.api.hal import base_url, compact_json, hal_text
+from local_pact_broker.api.openapi_responses import (
+    BODY_REFUSED,
+    FOR_VERIFICATION_QUERY,
+    INVALID,
+    json_body,
+    ok,
+)
 from local_pact_broker.api.representations import pact_version_url
 from local_pact_broker.api.request_body import json_object
 from local_pact_broker.db import models_repository as models
@@ -188,7 +195,11 @@ def selectors_from_query(pairs: list[tuple[str, str]]) -> list[dict[str, Any]] |
     return selectors
 
 
-@router.get(PATH)
+@router.get(
+    PATH,
+    responses={**ok("PactsForVerification"), **INVALID},
+    openapi_extra=FOR_VERIFICATION_QUERY,
+)
 def pacts_for_verification_get(
     provider: str,
     request: Request,
@@ -213,7 +224,11 @@ def pacts_for_verification_get(
     return _answer(request, db, provider, data, beta=True)
 
 
-@router.post(PATH)
+@router.post(
+    PATH,
+    responses={**ok("PactsForVerification"), **BODY_REFUSED},
+    openapi_extra=json_body("PactsForVerificationRequest", required=False),
+)
 def pacts_for_verification_post(
     provider: str,
     request: Request,

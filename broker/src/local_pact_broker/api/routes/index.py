@@ -5,6 +5,7 @@ from fastapi.responses import JSONResponse, Response
 
 from local_pact_broker.api.content_negotiation import wants_html
 from local_pact_broker.api.hal import base_url, hal
+from local_pact_broker.api.openapi_responses import INDEX, ok
 from local_pact_broker.ui.pages import dashboard_response
 
 router = APIRouter()
@@ -219,7 +220,10 @@ INDEX_LINKS: tuple[tuple[str, str, str, bool | None], ...] = (
 )
 
 
-@router.get("/")
+@router.get(
+    "/",
+    responses=INDEX,
+)
 def index(request: Request) -> Response:
     """Entry point of the API: every relation a client may follow; browsers get the dashboard.
 
@@ -251,7 +255,10 @@ def index(request: Request) -> Response:
     return answer
 
 
-@router.get("/diagnostic/status/heartbeat")
+@router.get(
+    "/diagnostic/status/heartbeat",
+    responses=ok("Heartbeat"),
+)
 def heartbeat(request: Request) -> JSONResponse:
     """Liveness: answers as soon as the app serves requests."""
     body = {

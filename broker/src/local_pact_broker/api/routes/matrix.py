@@ -10,6 +10,7 @@ from local_pact_broker.api.content_negotiation import wants_html
 from local_pact_broker.api.dependencies import DatabaseDep
 from local_pact_broker.api.errors import not_found, validation_failed
 from local_pact_broker.api.hal import base_url, hal, link
+from local_pact_broker.api.openapi_responses import CAN_I_DEPLOY_QUERY, INVALID, MATRIX_QUERY, ok
 from local_pact_broker.api.representations import (
     pact_url,
     pact_version_url,
@@ -273,7 +274,11 @@ def _evaluate(
         return _answer(base_url(request), connection, verdict)
 
 
-@router.get("/matrix")
+@router.get(
+    "/matrix",
+    responses={**ok("Matrix"), **INVALID},
+    openapi_extra=MATRIX_QUERY,
+)
 def matrix(request: Request, db: DatabaseDep) -> JSONResponse:
     """The matrix for the ``q[]`` selectors, with a can-i-deploy summary."""
     params = request.query_params
@@ -301,7 +306,11 @@ def _ignored(request: Request) -> Ignored:
     return frozenset(ignored)
 
 
-@router.get("/can-i-deploy")
+@router.get(
+    "/can-i-deploy",
+    responses={**ok("Matrix"), **INVALID},
+    openapi_extra=CAN_I_DEPLOY_QUERY,
+)
 def can_i_deploy(request: Request, db: DatabaseDep) -> JSONResponse:
     """Whether this pacticipant version can be deployed to the environment (or tag)."""
     params = request.query_params

@@ -9,6 +9,13 @@ from fastapi.responses import JSONResponse, Response
 from local_pact_broker.api.dependencies import DatabaseDep, JsonBodyDep
 from local_pact_broker.api.errors import not_found, validation_failed
 from local_pact_broker.api.hal import base_url, hal, link, segment
+from local_pact_broker.api.openapi_responses import (
+    BODY_REFUSED,
+    NOT_FOUND,
+    json_body,
+    ok,
+    ok_or_created,
+)
 from local_pact_broker.api.representations import (
     pacticipant_body,
     pacticipant_url,
@@ -62,7 +69,10 @@ def _version_response(
     return hal(version_body(base, db, version, _environment_links(base, db, version)), status)
 
 
-@router.get("/pacticipants")
+@router.get(
+    "/pacticipants",
+    responses=ok("Collection"),
+)
 def list_pacticipants(request: Request, db: DatabaseDep) -> JSONResponse:
     """Every pacticipant."""
     base = base_url(request)
@@ -122,7 +132,11 @@ def _save_pacticipant(
     return hal(response, 200 if existed else created_status)
 
 
-@router.post("/pacticipants")
+@router.post(
+    "/pacticipants",
+    responses={**ok_or_created("Pacticipant"), **BODY_REFUSED},
+    openapi_extra=json_body("PacticipantRequest"),
+)
 def create_pacticipant(request: Request, body: JsonBodyDep, db: DatabaseDep) -> JSONResponse:
     """Create (or update) a pacticipant named in the body."""
     data = json_object(body)
@@ -132,7 +146,16 @@ def create_pacticipant(request: Request, body: JsonBodyDep, db: DatabaseDep) -> 
     return _save_pacticipant(request, db, name, data, 201)
 
 
-@router.api_route("/pacticipants/{name}", methods=["PUT", "PATCH"])
+@router.put(
+    "/pacticipants/{name}",
+    responses={**ok_or_created("Pacticipant"), **BODY_REFUSED},
+    openapi_extra=json_body("PacticipantUpdate", required=False),
+)
+@router.patch(
+    "/pacticipants/{name}",
+    responses={**ok_or_created("Pacticipant"), **BODY_REFUSED},
+    openapi_extra=json_body("PacticipantUpdate", required=False),
+)
 def update_pacticipant(
     name: str, request: Request, body: JsonBodyDep, db: DatabaseDep
 ) -> JSONResponse:
@@ -140,7 +163,10 @@ def update_pacticipant(
     return _save_pacticipant(request, db, name, json_object(body), 201)
 
 
-@router.get("/pacticipants/{name}")
+@router.get(
+    "/pacticipants/{name}",
+    responses={**ok("Pacticipant"), **NOT_FOUND},
+)
 def get_pacticipant(name: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """One pacticipant."""
     with db.reading() as connection:
@@ -150,7 +176,10 @@ def get_pacticipant(name: str, request: Request, db: DatabaseDep) -> JSONRespons
         return hal(pacticipant_body(base_url(request), connection, row))
 
 
-@router.get("/pacticipants/{name}/versions")
+@router.get(
+    "/pacticipants/{name}/versions",
+    responses={**ok("Collection"), **NOT_FOUND},
+)
 def list_versions(name: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """Every version of a pacticipant, newest first."""
     base = base_url(request)
@@ -173,14 +202,20 @@ def list_versions(name: str, request: Request, db: DatabaseDep) -> JSONResponse:
     )
 
 
-@router.get("/pacticipants/{name}/latest-version")
+@router.get(
+    "/pacticipants/{name}/latest-version",
+    responses={**ok("Version"), **NOT_FOUND},
+)
 def get_latest_version(name: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """The newest version of a pacticipant (``describe-version``)."""
     with db.reading() as connection:
         return _version_response(request, connection, pacticipants.latest_version(connection, name))
 
 
-@router.get("/pacticipants/{name}/latest-version/{tag}")
+@router.get(
+    "/pacticipants/{name}/latest-version/{tag}",
+    responses={**ok("Version"), **NOT_FOUND},
+)
 def get_latest_tagged_version(
     name: str, tag: str, request: Request, db: DatabaseDep
 ) -> JSONResponse:
@@ -191,7 +226,10 @@ def get_latest_tagged_version(
         )
 
 
-@router.get("/pacticipants/{name}/versions/{number}")
+@router.get(
+    "/pacticipants/{name}/versions/{number}",
+    responses={**ok("Version"), **NOT_FOUND},
+)
 def get_version(name: str, number: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """One version, with the links to record deployments and releases."""
     with db.reading() as connection:
@@ -200,7 +238,16 @@ def get_version(name: str, number: str, request: Request, db: DatabaseDep) -> JS
         )
 
 
-@router.api_route("/pacticipants/{name}/versions/{number}", methods=["PUT", "PATCH"])
+@router.put(
+    "/pacticipants/{name}/versions/{number}",
+    responses={**ok_or_created("Version"), **BODY_REFUSED},
+    openapi_extra=json_body("VersionRequest", required=False),
+)
+@router.patch(
+    "/pacticipants/{name}/versions/{number}",
+    responses={**ok_or_created("Version"), **BODY_REFUSED},
+    openapi_extra=json_body("VersionRequest", required=False),
+)
 def put_version(
     name: str, number: str, request: Request, body: JsonBodyDep, db: DatabaseDep
 ) -> JSONResponse:
@@ -223,7 +270,11 @@ def put_version(
         return _version_response(request, connection, version, 201 if created else 200)
 
 
-@router.put("/pacticipants/{name}/branches/{branch:path}/versions/{number}")
+@router.put(
+    "/pacticipants/{name}/branches/{branch:path}/versions/{number}",
+    responses={**ok_or_created("BranchVersion"), **BODY_REFUSED},
+    openapi_extra=json_body("AnyJson", required=False),
+)
 def put_branch_version(
     name: str,
     branch: str,
@@ -261,7 +312,10 @@ def put_branch_version(
     return hal(body, 200 if existed else 201)
 
 
-@router.get("/pacticipants/{name}/branches/{branch:path}/versions")
+@router.get(
+    "/pacticipants/{name}/branches/{branch:path}/versions",
+    responses=ok("Collection"),
+)
 def list_branch_versions(name: str, branch: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """Versions of a pacticipant on a branch, newest first."""
     base = base_url(request)
@@ -297,7 +351,10 @@ def list_branch_versions(name: str, branch: str, request: Request, db: DatabaseD
     )
 
 
-@router.get("/pacticipants/{name}/branches/{branch:path}")
+@router.get(
+    "/pacticipants/{name}/branches/{branch:path}",
+    responses={**ok("Branch"), **NOT_FOUND},
+)
 def get_branch(name: str, branch: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """One branch of a pacticipant (``pb:pacticipant-branch``)."""
     base = base_url(request)
@@ -323,7 +380,11 @@ def get_branch(name: str, branch: str, request: Request, db: DatabaseDep) -> JSO
     )
 
 
-@router.delete("/pacticipants/{name}/branches/{branch:path}")
+@router.delete(
+    "/pacticipants/{name}/branches/{branch:path}",
+    status_code=204,
+    responses=NOT_FOUND,
+)
 def delete_branch(name: str, branch: str, db: DatabaseDep) -> Response:
     """Delete a branch and its branch-versions, keeping the versions (``delete-branch``)."""
     with db.writing() as connection:
@@ -333,7 +394,11 @@ def delete_branch(name: str, branch: str, db: DatabaseDep) -> Response:
     return Response(status_code=204)
 
 
-@router.put("/pacticipants/{name}/versions/{number}/tags/{tag}")
+@router.put(
+    "/pacticipants/{name}/versions/{number}/tags/{tag}",
+    responses={**ok_or_created("Tag"), **BODY_REFUSED},
+    openapi_extra=json_body("AnyJson", required=False),
+)
 def put_tag(
     name: str,
     number: str,
@@ -360,7 +425,10 @@ def put_tag(
     return hal(body, 201 if created else 200)
 
 
-@router.get("/pacticipants/{name}/versions/{number}/tags/{tag}")
+@router.get(
+    "/pacticipants/{name}/versions/{number}/tags/{tag}",
+    responses={**ok("Tag"), **NOT_FOUND},
+)
 def get_tag(name: str, number: str, tag: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """One tag of a version."""
     with db.reading() as connection:
@@ -371,7 +439,11 @@ def get_tag(name: str, number: str, tag: str, request: Request, db: DatabaseDep)
     return hal({"name": tag, "_links": {"self": link(url, "Tag", tag)}})
 
 
-@router.delete("/pacticipants/{name}/versions/{number}/tags/{tag}")
+@router.delete(
+    "/pacticipants/{name}/versions/{number}/tags/{tag}",
+    status_code=204,
+    responses=NOT_FOUND,
+)
 def delete_tag(name: str, number: str, tag: str, db: DatabaseDep) -> Response:
     """Remove a tag from a version; 404 when it is not there (as the official broker)."""
     with db.writing() as connection:

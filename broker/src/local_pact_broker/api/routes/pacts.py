@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from local_pact_broker.api.dependencies import DatabaseDep
 from local_pact_broker.api.errors import not_found
 from local_pact_broker.api.hal import Link, base_url, curies, hal, link, segment
+from local_pact_broker.api.openapi_responses import NOT_FOUND, ok
 from local_pact_broker.api.representations import (
     embedded_pacticipant,
     embedded_version,
@@ -41,7 +42,10 @@ def _answer(request: Request, row: sqlite3.Row | None, with_metadata: bool) -> J
     return hal(pact_body(base, row, _results_url(permalink, metadata)))
 
 
-@router.get("/pacts/latest")
+@router.get(
+    "/pacts/latest",
+    responses=ok("Collection"),
+)
 def latest_pacts(request: Request, db: DatabaseDep) -> JSONResponse:
     """The newest pact of every consumer-provider pair (``list-latest-pact-versions``)."""
     base = base_url(request)
@@ -91,7 +95,10 @@ def latest_pacts(request: Request, db: DatabaseDep) -> JSONResponse:
     return hal(body)
 
 
-@router.get("/pacts/provider/{provider}/latest")
+@router.get(
+    "/pacts/provider/{provider}/latest",
+    responses=ok("Collection"),
+)
 def latest_provider_pacts(
     provider: str,
     request: Request,
@@ -161,7 +168,10 @@ def _provider_pacts_for_branch(
     )
 
 
-@router.get("/pacts/provider/{provider}/branch")
+@router.get(
+    "/pacts/provider/{provider}/branch",
+    responses={**ok("Collection"), **NOT_FOUND},
+)
 def provider_pacts_for_main_branches(
     provider: str, request: Request, db: DatabaseDep
 ) -> JSONResponse:
@@ -169,7 +179,10 @@ def provider_pacts_for_main_branches(
     return _provider_pacts_for_branch(request, db, provider, None)
 
 
-@router.get("/pacts/provider/{provider}/branch/latest")
+@router.get(
+    "/pacts/provider/{provider}/branch/latest",
+    responses={**ok("Collection"), **NOT_FOUND},
+)
 def latest_provider_pacts_for_main_branches(
     provider: str, request: Request, db: DatabaseDep
 ) -> JSONResponse:
@@ -177,7 +190,10 @@ def latest_provider_pacts_for_main_branches(
     return _provider_pacts_for_branch(request, db, provider, None, latest=True)
 
 
-@router.get("/pacts/provider/{provider}/branch/{branch:path}/latest")
+@router.get(
+    "/pacts/provider/{provider}/branch/{branch:path}/latest",
+    responses={**ok("Collection"), **NOT_FOUND},
+)
 def latest_provider_pacts_for_branch(
     provider: str, branch: str, request: Request, db: DatabaseDep
 ) -> JSONResponse:
@@ -185,7 +201,10 @@ def latest_provider_pacts_for_branch(
     return _provider_pacts_for_branch(request, db, provider, branch, latest=True)
 
 
-@router.get("/pacts/provider/{provider}/branch/{branch:path}")
+@router.get(
+    "/pacts/provider/{provider}/branch/{branch:path}",
+    responses={**ok("Collection"), **NOT_FOUND},
+)
 def provider_pacts_for_branch(
     provider: str, branch: str, request: Request, db: DatabaseDep
 ) -> JSONResponse:
@@ -193,7 +212,10 @@ def provider_pacts_for_branch(
     return _provider_pacts_for_branch(request, db, provider, branch)
 
 
-@router.get(PAIR + "/latest")
+@router.get(
+    PAIR + "/latest",
+    responses={**ok("Pact"), **NOT_FOUND},
+)
 def latest_pact(
     provider: str,
     consumer: str,
@@ -206,7 +228,10 @@ def latest_pact(
     return _answer(request, row, with_metadata=True)
 
 
-@router.get(PAIR + "/latest-untagged")
+@router.get(
+    PAIR + "/latest-untagged",
+    responses={**ok("Pact"), **NOT_FOUND},
+)
 def latest_untagged_pact(
     provider: str,
     consumer: str,
@@ -219,7 +244,10 @@ def latest_untagged_pact(
     return _answer(request, row, with_metadata=True)
 
 
-@router.get(PAIR + "/latest/{tag}")
+@router.get(
+    PAIR + "/latest/{tag}",
+    responses={**ok("Pact"), **NOT_FOUND},
+)
 def latest_tagged_pact(
     provider: str,
     consumer: str,
@@ -233,7 +261,10 @@ def latest_tagged_pact(
     return _answer(request, row, with_metadata=True)
 
 
-@router.get(PAIR + "/branch/{branch:path}/latest")
+@router.get(
+    PAIR + "/branch/{branch:path}/latest",
+    responses={**ok("Pact"), **NOT_FOUND},
+)
 def latest_branch_pact(
     provider: str,
     consumer: str,
@@ -247,7 +278,10 @@ def latest_branch_pact(
     return _answer(request, row, with_metadata=True)
 
 
-@router.get(PAIR + "/version/{number}")
+@router.get(
+    PAIR + "/version/{number}",
+    responses={**ok("Pact"), **NOT_FOUND},
+)
 def pact_by_version(
     provider: str,
     consumer: str,
@@ -300,7 +334,10 @@ def _by_sha(
     return hal(pact_body(base, rows[0], results_url, consumer_versions=numbers))
 
 
-@router.get(PAIR + "/pact-version/{sha}")
+@router.get(
+    PAIR + "/pact-version/{sha}",
+    responses={**ok("Pact"), **NOT_FOUND},
+)
 def pact_by_sha(
     provider: str,
     consumer: str,
@@ -312,7 +349,10 @@ def pact_by_sha(
     return _by_sha(request, db, provider, consumer, sha, None)
 
 
-@router.get(PAIR + "/pact-version/{sha}/metadata/{metadata}")
+@router.get(
+    PAIR + "/pact-version/{sha}/metadata/{metadata}",
+    responses={**ok("Pact"), **NOT_FOUND},
+)
 def pact_by_sha_with_metadata(
     provider: str,
     consumer: str,

@@ -6,6 +6,13 @@ from fastapi.responses import JSONResponse
 from local_pact_broker.api.dependencies import DatabaseDep, EventBusDep, JsonBodyDep
 from local_pact_broker.api.errors import validation_failed
 from local_pact_broker.api.hal import base_url, hal, link
+from local_pact_broker.api.openapi_responses import (
+    BODY_REFUSED,
+    CONFLICT,
+    json_body,
+    ok,
+    ok_or_created,
+)
 from local_pact_broker.api.representations import (
     embedded_pacticipant,
     embedded_version,
@@ -29,7 +36,11 @@ from local_pact_broker.services.publishing import (
 router = APIRouter()
 
 
-@router.post("/contracts/publish")
+@router.post(
+    "/contracts/publish",
+    responses={**ok("PublishResult"), **BODY_REFUSED, **CONFLICT},
+    openapi_extra=json_body("PublishContractsRequest"),
+)
 def publish(
     request: Request,
     body: JsonBodyDep,
@@ -74,7 +85,11 @@ def publish(
     return hal(response)
 
 
-@router.put("/pacts/provider/{provider}/consumer/{consumer}/version/{number}")
+@router.put(
+    "/pacts/provider/{provider}/consumer/{consumer}/version/{number}",
+    responses={**ok_or_created("Pact"), **BODY_REFUSED, **CONFLICT},
+    openapi_extra=json_body("PactRequest"),
+)
 def put_pact(
     provider: str,
     consumer: str,

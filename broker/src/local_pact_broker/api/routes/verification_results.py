@@ -9,6 +9,14 @@ from fastapi.responses import JSONResponse
 from local_pact_broker.api.dependencies import DatabaseDep, EventBusDep, JsonBodyDep
 from local_pact_broker.api.errors import not_found, validation_failed
 from local_pact_broker.api.hal import base_url, hal, link
+from local_pact_broker.api.openapi_responses import (
+    BODY_REFUSED,
+    INVALID,
+    NOT_FOUND,
+    created,
+    json_body,
+    ok,
+)
 from local_pact_broker.api.representations import pact_title, pact_version_url
 from local_pact_broker.api.request_body import json_object
 from local_pact_broker.db import pacticipants_repository as pacticipants
@@ -111,7 +119,12 @@ def _publish(
     return hal(response, 201)
 
 
-@router.post(PACT_VERSION + "/verification-results")
+@router.post(
+    PACT_VERSION + "/verification-results",
+    status_code=201,
+    responses={**created("VerificationResult"), **BODY_REFUSED, **NOT_FOUND},
+    openapi_extra=json_body("VerificationResultRequest"),
+)
 def publish_results(
     provider: str,
     consumer: str,
@@ -125,7 +138,12 @@ def publish_results(
     return _publish(request, db, bus, provider, consumer, sha, body)
 
 
-@router.post(PACT_VERSION + "/metadata/{metadata}/verification-results")
+@router.post(
+    PACT_VERSION + "/metadata/{metadata}/verification-results",
+    status_code=201,
+    responses={**created("VerificationResult"), **BODY_REFUSED, **NOT_FOUND},
+    openapi_extra=json_body("VerificationResultRequest"),
+)
 def publish_results_with_metadata(
     provider: str,
     consumer: str,
@@ -140,7 +158,10 @@ def publish_results_with_metadata(
     return _publish(request, db, bus, provider, consumer, sha, body)
 
 
-@router.get(PACT_VERSION + "/verification-results/{verification_id}")
+@router.get(
+    PACT_VERSION + "/verification-results/{verification_id}",
+    responses={**ok("VerificationResult"), **INVALID, **NOT_FOUND},
+)
 def get_result(
     provider: str,
     consumer: str,

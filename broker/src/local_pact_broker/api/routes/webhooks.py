@@ -13,6 +13,14 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from local_pact_broker.api.dependencies import DatabaseDep, JsonBodyDep
 from local_pact_broker.api.errors import not_found, validation_failed
 from local_pact_broker.api.hal import base_url, compact_json, hal, link, segment
+from local_pact_broker.api.openapi_responses import (
+    BODY_REFUSED,
+    NOT_FOUND,
+    created,
+    json_body,
+    ok,
+    ok_or_created,
+)
 from local_pact_broker.api.request_body import json_object
 from local_pact_broker.db import pacticipants_repository as pacticipants
 from local_pact_broker.db import pacts_repository as pacts
@@ -269,14 +277,22 @@ def _list(request: Request, rows: list[sqlite3.Row], self_title: str = "Webhooks
     return hal(body)
 
 
-@router.get("/webhooks")
+@router.get(
+    "/webhooks",
+    responses=ok("Collection"),
+)
 def list_webhooks(request: Request, db: DatabaseDep) -> JSONResponse:
     """Every webhook."""
     with db.reading() as connection:
         return _list(request, webhooks.all_webhooks(connection))
 
 
-@router.post("/webhooks")
+@router.post(
+    "/webhooks",
+    status_code=201,
+    responses={**created("Webhook"), **BODY_REFUSED},
+    openapi_extra=json_body("WebhookRequest"),
+)
 def create_webhook(
     request: Request,
     body: JsonBodyDep,
@@ -286,7 +302,10 @@ def create_webhook(
     return _create(request, db, body)
 
 
-@router.get("/webhooks/provider/{provider}/consumer/{consumer}")
+@router.get(
+    "/webhooks/provider/{provider}/consumer/{consumer}",
+    responses=ok("Collection"),
+)
 def list_pact_webhooks(
     provider: str,
     consumer: str,
@@ -299,7 +318,12 @@ def list_pact_webhooks(
     return _list(request, rows, f"Pact webhooks for consumer {consumer} and provider {provider}")
 
 
-@router.post("/webhooks/provider/{provider}/consumer/{consumer}")
+@router.post(
+    "/webhooks/provider/{provider}/consumer/{consumer}",
+    status_code=201,
+    responses={**created("Webhook"), **BODY_REFUSED, **NOT_FOUND},
+    openapi_extra=json_body("WebhookRequest"),
+)
 def create_pact_webhook(
     provider: str,
     consumer: str,
@@ -311,7 +335,12 @@ def create_pact_webhook(
     return _create(request, db, body, consumer, provider)
 
 
-@router.post("/webhooks/provider/{provider}")
+@router.post(
+    "/webhooks/provider/{provider}",
+    status_code=201,
+    responses={**created("Webhook"), **BODY_REFUSED, **NOT_FOUND},
+    openapi_extra=json_body("WebhookRequest"),
+)
 def create_provider_webhook(
     provider: str,
     request: Request,
@@ -322,7 +351,12 @@ def create_provider_webhook(
     return _create(request, db, body, provider=provider)
 
 
-@router.post("/webhooks/consumer/{consumer}")
+@router.post(
+    "/webhooks/consumer/{consumer}",
+    status_code=201,
+    responses={**created("Webhook"), **BODY_REFUSED, **NOT_FOUND},
+    openapi_extra=json_body("WebhookRequest"),
+)
 def create_consumer_webhook(
     consumer: str,
     request: Request,
@@ -333,7 +367,10 @@ def create_consumer_webhook(
     return _create(request, db, body, consumer=consumer)
 
 
-@router.get("/webhooks/{webhook_uuid}")
+@router.get(
+    "/webhooks/{webhook_uuid}",
+    responses={**ok("Webhook"), **NOT_FOUND},
+)
 def get_webhook(
     webhook_uuid: str,
     request: Request,
@@ -347,7 +384,11 @@ def get_webhook(
     return hal(webhook_body(base_url(request), row))
 
 
-@router.put("/webhooks/{webhook_uuid}")
+@router.put(
+    "/webhooks/{webhook_uuid}",
+    responses={**ok_or_created("Webhook"), **BODY_REFUSED},
+    openapi_extra=json_body("WebhookRequest"),
+)
 def put_webhook(
     webhook_uuid: str,
     request: Request,
@@ -367,7 +408,11 @@ def put_webhook(
     return hal(webhook_body(base_url(request), row), 201 if created else 200)
 
 
-@router.delete("/webhooks/{webhook_uuid}")
+@router.delete(
+    "/webhooks/{webhook_uuid}",
+    status_code=204,
+    responses=NOT_FOUND,
+)
 def delete_webhook(
     webhook_uuid: str,
     db: DatabaseDep,
@@ -402,7 +447,10 @@ def _latest_matching_context(
     return pact_context(connection, base, event_name, publication, verification)
 
 
-@router.post("/webhooks/{webhook_uuid}/execute")
+@router.post(
+    "/webhooks/{webhook_uuid}/execute",
+    responses={**ok("WebhookExecution"), **NOT_FOUND},
+)
 def execute_webhook(
     webhook_uuid: str,
     request: Request,
@@ -511,7 +559,10 @@ def _status_body(
     }
 
 
-@router.get("/pacts/provider/{provider}/consumer/{consumer}/webhooks/status")
+@router.get(
+    "/pacts/provider/{provider}/consumer/{consumer}/webhooks/status",
+    responses={**ok("WebhooksStatus"), **NOT_FOUND},
+)
 def pact_webhooks_status(
     provider: str,
     consumer: str,
@@ -538,7 +589,10 @@ def pact_webhooks_status(
     return hal(_status_body(request, rows, links))
 
 
-@router.get("/webhooks/{webhook_uuid}/triggered-webhooks")
+@router.get(
+    "/webhooks/{webhook_uuid}/triggered-webhooks",
+    responses={**ok("WebhooksStatus"), **NOT_FOUND},
+)
 def webhook_deliveries(
     webhook_uuid: str,
     request: Request,
@@ -554,7 +608,11 @@ def webhook_deliveries(
     return hal(_status_body(request, rows, links))
 
 
-@router.get("/webhooks/{webhook_uuid}/trigger/{trigger_uuid}/logs")
+@router.get(
+    "/webhooks/{webhook_uuid}/trigger/{trigger_uuid}/logs",
+    response_class=PlainTextResponse,
+    responses=NOT_FOUND,
+)
 def delivery_logs(
     webhook_uuid: str,
     trigger_uuid: str,
