@@ -153,7 +153,10 @@ def verification_candidates(
     found = db.execute("SELECT id FROM pacticipants WHERE name = ?", (provider,)).fetchone()
     if found is None:
         return [], []
-    version_ids = [row[0] for row in db.execute(_CANDIDATE_VERSIONS, (found["id"],))]
+    # A branch with no version that has a pact for this provider contributes NULL.
+    version_ids = [
+        row[0] for row in db.execute(_CANDIDATE_VERSIONS, (found["id"],)) if row[0] is not None
+    ]
     rows = db.execute(
         _PUBLICATIONS  # noqa: S608 - constant SQL fragments; values are bound
         + " WHERE pub.provider_id = ? AND pub.consumer_version_id"

@@ -22,6 +22,7 @@ from local_pact_broker.api.representations import embedded_pacticipant, embedded
 from local_pact_broker.api.request_body import json_object
 from local_pact_broker.db import environments_repository as environments
 from local_pact_broker.db import pacticipants_repository as pacticipants
+from local_pact_broker.domain.body_fields import text_field_errors
 from local_pact_broker.domain.display_names import display_name
 from local_pact_broker.domain.limits import name_problems
 from local_pact_broker.domain.timestamps import display
@@ -82,6 +83,7 @@ def _validate(db: sqlite3.Connection, body: dict[str, Any], current_id: int | No
     elif contacts is not None:
         # As the official broker, a contact is its name and details; other keys are dropped.
         body["contacts"] = [{k: c[k] for k in ("name", "details") if k in c} for c in contacts]
+    errors.update(text_field_errors(body, "displayName"))
     if errors:
         raise validation_failed(errors)
 

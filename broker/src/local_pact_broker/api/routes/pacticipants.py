@@ -26,6 +26,7 @@ from local_pact_broker.api.request_body import json_object
 from local_pact_broker.db import environments_repository as environments
 from local_pact_broker.db import pacticipants_repository as pacticipants
 from local_pact_broker.db.storage import Database
+from local_pact_broker.domain.body_fields import list_field_errors, text_field_errors
 from local_pact_broker.domain.display_names import display_name
 from local_pact_broker.domain.timestamps import display, display_date
 
@@ -115,6 +116,8 @@ def list_pacticipants(request: Request, db: DatabaseDep) -> JSONResponse:
 def _save_pacticipant(
     request: Request, db: Database, name: str, body: dict[str, Any], created_status: int
 ) -> JSONResponse:
+    if errors := text_field_errors(body, "mainBranch", "displayName", "repositoryUrl"):
+        raise validation_failed(errors)
     with db.writing() as connection:
         existed = pacticipants.find_pacticipant(connection, name) is not None
         row = pacticipants.ensure_pacticipant(connection, name)
@@ -253,6 +256,8 @@ def put_version(
 ) -> JSONResponse:
     """Create or update a version (``create-or-update-version``)."""
     data = json_object(body)
+    if errors := list_field_errors(data, "tags", dict, "tag objects"):
+        raise validation_failed(errors)
     with db.writing() as connection:
         pacticipant = pacticipants.ensure_pacticipant(connection, name)
         build_url = data.get("buildUrl") if isinstance(data.get("buildUrl"), str) else None

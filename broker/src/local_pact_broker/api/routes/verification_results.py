@@ -23,6 +23,7 @@ from local_pact_broker.db import pacticipants_repository as pacticipants
 from local_pact_broker.db import pacts_repository as pacts
 from local_pact_broker.db import verifications_repository as verifications
 from local_pact_broker.db.storage import Database
+from local_pact_broker.domain.body_fields import list_field_errors
 from local_pact_broker.domain.pact_metadata import encode_metadata
 from local_pact_broker.domain.timestamps import display
 from local_pact_broker.services import events as event_names
@@ -41,6 +42,7 @@ def _validate(body: dict[str, Any]) -> None:
         errors["providerApplicationVersion"] = ["can't be blank"]
     if "testResults" in body and not isinstance(body["testResults"], list | dict):
         errors["testResults"] = ["must be a list"]
+    errors.update(list_field_errors(body, "providerVersionTags", str, "strings"))
     if errors:
         raise validation_failed(errors)
 
