@@ -99,12 +99,22 @@ def json_body(schema: str, *, required: bool = True) -> dict[str, Any]:
     }
 
 
-INDEX: Responses = {
-    200: {
-        "description": "The API index (HAL); a browser that asks for HTML gets the dashboard",
-        "content": {HAL: {"schema": ref("Index")}, "text/html": {"schema": {"type": "string"}}},
+_HTML: dict[str, Any] = {"schema": {"type": "string"}}
+
+
+def ok_or_html(schema: str, description: str) -> Responses:
+    """200 as HAL, or as an HTML page for a browser that asks for HTML (``Accept``)."""
+    return {200: {"description": description, "content": {**_content(schema), "text/html": _HTML}}}
+
+
+NOT_FOUND_OR_HTML: Responses = {
+    404: {
+        "description": "No such resource; a browser gets an HTML page saying what to do",
+        "content": {**NOT_FOUND[404]["content"], "text/html": _HTML},
     }
 }
+
+INDEX = ok_or_html("Index", "The API index (HAL); a browser that asks for HTML gets the dashboard")
 
 _TEXT: dict[str, Any] = {"type": "string"}
 _TEXTS: dict[str, Any] = {"type": "array", "items": _TEXT}

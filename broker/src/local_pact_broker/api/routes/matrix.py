@@ -10,7 +10,14 @@ from local_pact_broker.api.content_negotiation import wants_html
 from local_pact_broker.api.dependencies import DatabaseDep
 from local_pact_broker.api.errors import not_found, validation_failed
 from local_pact_broker.api.hal import base_url, hal, link
-from local_pact_broker.api.openapi_responses import CAN_I_DEPLOY_QUERY, INVALID, MATRIX_QUERY, ok
+from local_pact_broker.api.openapi_responses import (
+    CAN_I_DEPLOY_QUERY,
+    INVALID,
+    MATRIX_QUERY,
+    NOT_FOUND_OR_HTML,
+    ok,
+    ok_or_html,
+)
 from local_pact_broker.api.representations import (
     pact_url,
     pact_version_url,
@@ -335,7 +342,13 @@ def can_i_deploy(request: Request, db: DatabaseDep) -> JSONResponse:
     )
 
 
-@router.get("/matrix/provider/{provider}/consumer/{consumer}")
+@router.get(
+    "/matrix/provider/{provider}/consumer/{consumer}",
+    responses={
+        **ok_or_html("Matrix", "The matrix of the two; a browser gets the matrix page"),
+        **NOT_FOUND_OR_HTML,
+    },
+)
 def matrix_for_consumer_and_provider(
     provider: str, consumer: str, request: Request, db: DatabaseDep
 ) -> Response:
