@@ -277,7 +277,8 @@ def put_version(
 
 @router.put(
     "/pacticipants/{name}/branches/{branch:path}/versions/{number}",
-    responses={**ok_or_created("BranchVersion"), **BODY_REFUSED},
+    # 404 only for a branch the URL cannot carry: Starlette's ``path`` matches no line break.
+    responses={**ok_or_created("BranchVersion"), **BODY_REFUSED, **NOT_FOUND},
     openapi_extra=json_body("AnyJson", required=False),
 )
 def put_branch_version(
@@ -319,7 +320,8 @@ def put_branch_version(
 
 @router.get(
     "/pacticipants/{name}/branches/{branch:path}/versions",
-    responses=ok("Collection"),
+    # 404 only for a branch the URL cannot carry: Starlette's ``path`` matches no line break.
+    responses={**ok("Collection"), **NOT_FOUND},
 )
 def list_branch_versions(name: str, branch: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """Versions of a pacticipant on a branch, newest first."""
