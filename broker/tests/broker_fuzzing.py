@@ -112,7 +112,7 @@ def seed(base_url: str) -> dict[str, str]:
                 "provider": {"name": PROVIDER},
                 "events": [{"name": "contract_published"}],
                 # Loopback port 9 (discard): nothing listens, so deliveries fail at once.
-                "request": {"method": "POST", "url": "http://127.0.0.1:9/fuzz"},
+                "request": {"method": "POST", "url": "https://127.0.0.1:9/fuzz"},
             },
         )
     return ids

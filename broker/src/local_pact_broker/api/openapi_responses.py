@@ -160,5 +160,13 @@ FOR_VERIFICATION_QUERY = query_parameters(
     providerVersionBranch=_TEXT,
     includePendingStatus={"enum": ["true", "false"]},
     includeWipPactsSince=_TEXT,
-    **{"providerVersionTags[]": _TEXTS},
+    **{
+        "providerVersionTags[]": _TEXTS,
+        "consumer_version_selectors[][branch]": _TEXTS,
+        "consumer_version_selectors[][tag]": _TEXTS,
+        "consumer_version_selectors[][consumer]": _TEXTS,
+        "consumer_version_selectors[][latest]": {"type": "array", "items": {"enum": ["true"]}},
+        "consumer_version_selectors[][mainBranch]": {"type": "array", "items": {"enum": ["true"]}},
+    },
 )
+"""The GET form: the body's fields as query parameters (selectors nested as Rack nests them)."""

@@ -193,6 +193,16 @@ RESPONSE_SCHEMAS: dict[str, Schema] = {
             "supportEndedAt": {"type": "string"},
         },
     ),
+    "ProviderStates": {
+        "type": "object",
+        "required": ["providerStates"],
+        "properties": {
+            "providerStates": {
+                "type": "array",
+                "items": {"type": "object", "required": ["name"], "properties": {"name": {}}},
+            }
+        },
+    },
     "Matrix": {
         "type": "object",
         "required": ["summary", "notices", "matrix"],

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from local_pact_broker.api.dependencies import DatabaseDep
 from local_pact_broker.api.errors import not_found
 from local_pact_broker.api.hal import hal
+from local_pact_broker.api.openapi_responses import NOT_FOUND, ok
 from local_pact_broker.db import models_repository as models
 from local_pact_broker.db import pacticipants_repository as pacticipants
 from local_pact_broker.db import pacts_repository as pacts
@@ -44,7 +45,10 @@ def _answer(db: Database, provider: str, selector: ConsumerVersionSelector) -> J
     return hal({"providerStates": provider_states(contents)})
 
 
-@router.get(PATH)
+@router.get(
+    PATH,
+    responses={**ok("ProviderStates"), **NOT_FOUND},
+)
 def provider_states_for_main_branches(
     provider: str, request: Request, db: DatabaseDep
 ) -> JSONResponse:
@@ -52,7 +56,10 @@ def provider_states_for_main_branches(
     return _answer(db, provider, ConsumerVersionSelector(main_branch=True))
 
 
-@router.get(PATH + "/branch/{branch:path}")
+@router.get(
+    PATH + "/branch/{branch:path}",
+    responses={**ok("ProviderStates"), **NOT_FOUND},
+)
 def provider_states_for_branch(
     provider: str, branch: str, request: Request, db: DatabaseDep
 ) -> JSONResponse:
@@ -60,7 +67,10 @@ def provider_states_for_branch(
     return _answer(db, provider, ConsumerVersionSelector(branch=branch, latest=True))
 
 
-@router.get(PATH + "/environment/{environment}")
+@router.get(
+    PATH + "/environment/{environment}",
+    responses={**ok("ProviderStates"), **NOT_FOUND},
+)
 def provider_states_for_environment(
     provider: str, environment: str, request: Request, db: DatabaseDep
 ) -> JSONResponse:
