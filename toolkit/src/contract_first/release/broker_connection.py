@@ -3,6 +3,9 @@
 ``PACT_BROKER_BASE_URL`` picks the broker (the local one, an official Pact Broker or PactFlow);
 ``PACT_BROKER_TOKEN`` or ``PACT_BROKER_USERNAME``/``PACT_BROKER_PASSWORD`` authenticate.
 Secrets are held here and passed on in environment variables, never in arguments or output.
+An empty credential variable counts as unset: GitHub Actions sets ``PACT_BROKER_TOKEN=""``
+for a secret the repository does not have, and a tool that sent that as a bearer token would
+be refused where basic auth was meant.
 """
 
 import os
@@ -14,6 +17,8 @@ import httpx
 
 from contract_first.errors import UsageError
 from contract_first.release.verb_hints import start_local_broker
+
+CREDENTIAL_VARIABLES = ("PACT_BROKER_TOKEN", "PACT_BROKER_USERNAME", "PACT_BROKER_PASSWORD")
 
 
 def local_broker_hint() -> str:
@@ -58,9 +63,7 @@ class BrokerConnection:
                 "PACT_BROKER_BASE_URL must not carry credentials: "
                 "use PACT_BROKER_USERNAME/PACT_BROKER_PASSWORD or PACT_BROKER_TOKEN"
             )
-        token = env.get("PACT_BROKER_TOKEN") or None
-        username = env.get("PACT_BROKER_USERNAME") or None
-        password = env.get("PACT_BROKER_PASSWORD") or None
+        token, username, password = (env.get(name) or None for name in CREDENTIAL_VARIABLES)
         if token and (username or password):
             raise BrokerConnectionError(
                 "set PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PASSWORD, not both"
@@ -95,6 +98,15 @@ class BrokerConnection:
             variables["PACT_BROKER_USERNAME"] = self.username
             variables["PACT_BROKER_PASSWORD"] = self.password
         return variables
+
+    def child_environment(self, inherited: Mapping[str, str]) -> dict[str, str]:
+        """``inherited`` with these credentials in place of any credential variable it holds.
+
+        The official CLI reads the variables itself, and takes an empty ``PACT_BROKER_TOKEN``
+        (a missing GitHub secret) for a bearer token; so none is inherited, only ours are set.
+        """
+        kept = {key: value for key, value in inherited.items() if key not in CREDENTIAL_VARIABLES}
+        return {**kept, **self.environment()}
 
     def secrets(self) -> tuple[str, ...]:
         """The values no output may show."""

@@ -46,10 +46,11 @@ def run_pact_broker(
 ) -> CliRun:
     """Run ``pact broker ARGS`` and keep its output, so a failure can be said in one line.
 
-    The broker's credentials travel only by environment, never in arguments. Should the CLI
+    The broker's credentials travel only by environment, never in arguments, and only the
+    connection's: none is inherited, so an empty one never reaches the CLI. Should the CLI
     echo any of them, or any of ``secrets`` (a webhook's token), the output hides them.
     """
-    environment = {**os.environ, **connection.environment(), "PACT_DO_NOT_TRACK": "true"}
+    environment = {**connection.child_environment(os.environ), "PACT_DO_NOT_TRACK": "true"}
     command = [str(pact_executable()), "broker", *args]
     result = subprocess.run(
         command,
