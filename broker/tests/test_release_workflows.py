@@ -3,13 +3,15 @@
 GitHub Actions cannot run on this machine, so the workflows' shape is asserted from their YAML
 (`just lint` adds GitHub's workflow schema and zizmor), and the one command whose behaviour is
 the point, the consumer's can-i-deploy that must wait for the webhook-started verification,
-is run exactly as written: the official CLI against a live local broker, with the verification
-published only after its first answer came back unknown.
+is run as written, through `just` and the project's verb, against a live local broker, with the
+verification published only after its first answer came back unknown. Only its retry interval
+is shortened there, to keep the suite fast; a shape check holds the workflows' own interval.
 """
 
+import os
 import re
+import shutil
 import subprocess
-import sys
 import threading
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from contextlib import contextmanager
@@ -29,9 +31,16 @@ from .api_seed import deploy, pact_document, publish, verify
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
 RELEASE_WORKFLOWS = ("consumer.yml", "provider.yml")
-PACT = Path(sys.executable).parent / "pact"
-# The locked official CLI, as the workflow runs it; the test runs the same CLI from this venv.
-CLI_PREFIX = ".tools/bin/uv run --frozen --quiet pact broker can-i-deploy "
+# The project's verb, as the workflow runs it (scripts/run.py bootstraps just into .tools/ and
+# runs `just can-i-deploy`); the test runs the same recipe with the `just` of this venv.
+CLI_PREFIX = "python3 scripts/run.py can-i-deploy "
+RUNNER = "python3 scripts/run.py "
+JUST = shutil.which("just")
+# Seconds between asks the workflows may use: often enough to answer soon after the result
+# lands, seldom enough not to hammer the broker; and they must wait at least this long in all.
+INTERVAL_SECONDS = range(5, 61)
+LEAST_WAIT_SECONDS = 120
+TEST_INTERVAL = "--retry-interval 1"
 ONLY_OFF_MAIN = "${{ github.ref != 'refs/heads/main' }}"
 PINNED = re.compile(r"uses: [\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
 
@@ -57,7 +66,7 @@ def _runs(job: dict[str, Any]) -> list[str]:
 
 def _can_i_deploy_step(workflow: str) -> dict[str, Any]:
     job = _load(workflow)["jobs"]["can-i-deploy"]
-    steps = [s for s in job["steps"] if "pact broker can-i-deploy" in str(s.get("run", ""))]
+    steps = [s for s in job["steps"] if str(s.get("run", "")).startswith(CLI_PREFIX)]
     assert len(steps) == 1, f"{workflow}: expected one can-i-deploy step in job can-i-deploy"
     step: dict[str, Any] = steps[0]
     return step
@@ -78,11 +87,24 @@ def test_every_push_to_every_branch_runs_the_pipeline(workflow: str) -> None:
 def test_can_i_deploy_waits_for_results_after_creating_the_environment(workflow: str) -> None:
     job = _load(workflow)["jobs"]["can-i-deploy"]
     runs = _runs(job)
-    asking = next(i for i, run in enumerate(runs) if "pact broker can-i-deploy" in run)
+    asking = runs.index(str(_can_i_deploy_step(workflow)["run"]))
     command = runs[asking]
-    assert re.search(r"--retry-while-unknown \d+", command), f"{workflow}: {command!r}"
-    assert re.search(r"--retry-interval \d+", command), f"{workflow}: {command!r}"
-    assert "--to-environment production" in command, f"{workflow}: {command!r}"
+    assert command.startswith(f'{CLI_PREFIX}"$PACTICIPANT" production '), (
+        f"{workflow}: ask about the matrix's pacticipant and production: {command!r}"
+    )
+    retries = re.search(r"--retry-while-unknown (\d+)", command)
+    interval = re.search(r"--retry-interval (\d+)", command)
+    assert retries, f"{workflow}: can-i-deploy must wait for unknown results: {command!r}"
+    assert interval, f"{workflow}: say how long to wait between asks: {command!r}"
+    seconds, waited = int(interval[1]), int(retries[1]) * int(interval[1])
+    assert seconds in INTERVAL_SECONDS, (
+        f"{workflow}: --retry-interval {seconds} is outside {INTERVAL_SECONDS.start}-"
+        f"{INTERVAL_SECONDS.stop - 1} seconds"
+    )
+    assert LEAST_WAIT_SECONDS <= waited < job["timeout-minutes"] * 60, (
+        f"{workflow}: can-i-deploy waits at most {waited} s for a verification; make it at "
+        f"least {LEAST_WAIT_SECONDS} s and less than the job's {job['timeout-minutes']} minutes"
+    )
     created = [i for i, run in enumerate(runs) if "create-environment production" in run]
     assert created, f"{workflow}: the production environment is never created"
     assert created[0] < asking, f"{workflow}: create the environment before asking about it"
@@ -194,10 +216,11 @@ def _watched_broker(database: Path) -> Iterator[tuple[str, _MatrixAnswers]]:
 def test_consumer_can_i_deploy_waits_for_the_verification_the_webhook_starts(
     tmp_path: Path,
 ) -> None:
-    step = _can_i_deploy_step("consumer.yml")
-    command = str(step["run"])
-    assert command.startswith(CLI_PREFIX), f"consumer.yml: expected {CLI_PREFIX!r}…: {command!r}"
-    command = command.replace(CLI_PREFIX, f"{PACT} broker can-i-deploy ", 1)
+    assert JUST, "`just` is not on PATH: run the tests with `uv run` (rust-just is a dev tool)"
+    command = str(_can_i_deploy_step("consumer.yml")["run"])
+    interval = re.search(r"--retry-interval \d+", command)
+    assert interval, f"consumer.yml: no --retry-interval in {command!r}"
+    command = command.replace(RUNNER, f"{JUST} ", 1).replace(interval[0], TEST_INTERVAL)
     with _watched_broker(tmp_path / "broker.sqlite3") as (url, watcher):
         with httpx.Client(base_url=url, timeout=10) as client:
             # Production runs user-service p1, which verified the consumer's old pact c0.
@@ -212,8 +235,13 @@ def test_consumer_can_i_deploy_waits_for_the_verification_the_webhook_starts(
             # The consumer publishes a changed pact as c1: unknown until p1 verifies it.
             changed = pact_document("notification-service", "user-service", "get thing, v2")
             publish(client, "notification-service", "c1", changed)
+        inherited = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("PACT_", "CONTRACT_FIRST", "GITHUB_")) and key != "CI"
+        }
         env = {
-            "PATH": "/usr/bin:/bin",
+            **inherited,  # PATH (uv, which the recipe runs) and HOME; no broker setting
             "PACT_DO_NOT_TRACK": "true",
             "PACT_BROKER_BASE_URL": url,
             "PACTICIPANT": "notification-service",
@@ -221,6 +249,7 @@ def test_consumer_can_i_deploy_waits_for_the_verification_the_webhook_starts(
         }
         with subprocess.Popen(
             ["bash", "-euo", "pipefail", "-c", command],
+            cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -240,4 +269,4 @@ def test_consumer_can_i_deploy_waits_for_the_verification_the_webhook_starts(
         f"instead of waiting for the verification:\n{output}"
     )
     assert asking.returncode == 0, f"can-i-deploy said no once the result was in:\n{output}"
-    assert "Computer says yes" in output, output
+    assert "yes: notification-service c1 may be deployed to production" in output, output
