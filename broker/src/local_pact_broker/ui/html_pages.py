@@ -17,6 +17,7 @@ from local_pact_broker.db import dashboard_repository as read_model
 from local_pact_broker.db import models_repository as models
 from local_pact_broker.db import pacticipants_repository as pacticipants
 from local_pact_broker.db import pacts_repository as pacts
+from local_pact_broker.settings import Settings
 from local_pact_broker.ui import hints
 from local_pact_broker.ui.dashboard_rows import integration_views
 from local_pact_broker.ui.matrix_lines import MAX_LINES, matrix_lines
@@ -27,6 +28,7 @@ from local_pact_broker.ui.page_paths import (
     matrix_path,
     ui_pact_path,
 )
+from local_pact_broker.ui.relation_docs import RelationDoc
 from local_pact_broker.ui.relative_time import (
     machine_timestamp,
     parse_stored,
@@ -161,4 +163,19 @@ def not_found_html(what: str, advice: str = "", command: str | None = None) -> s
     """A page saying what was not found, what to run about it, and a way back."""
     return _TEMPLATES.get_template("not_found.html").render(
         what=what, advice=advice, command=command
+    )
+
+
+def relation_doc_html(name: str, doc: RelationDoc, settings: Settings | None = None) -> str:
+    """A relation's documentation page; with ``settings``, the webhook allow-lists in force."""
+    webhook_settings = None
+    if settings is not None:
+        webhook_settings = {
+            "hosts": settings.webhook_host_whitelist,
+            "schemes": settings.webhook_scheme_whitelist,
+            "http_to_loopback": str(settings.webhook_http_to_loopback).lower(),
+            "methods": settings.webhook_http_method_whitelist,
+        }
+    return _TEMPLATES.get_template("relation_doc.html").render(
+        name=name, doc=doc, webhook_settings=webhook_settings
     )

@@ -1,5 +1,6 @@
-"""HTML pages for people: ``/ui`` (also ``/`` for browsers), ``/ui/pacts/...`` and the matrix.
+"""HTML pages for people: ``/ui`` (also ``/`` for browsers), ``/ui/pacts/...``, the matrix, docs.
 
+``/doc/{rel}`` is where the HAL ``curies`` links and the webhook refusals lead.
 ``/`` and ``/matrix/provider/{p}/consumer/{c}`` are shared with the API: their API routes
 call ``dashboard_response`` and ``matrix_page_response`` when a browser asks (``Accept``).
 """
@@ -17,7 +18,9 @@ from local_pact_broker.ui.html_pages import (
     matrix_html,
     not_found_html,
     pact_html,
+    relation_doc_html,
 )
+from local_pact_broker.ui.relation_docs import relation_doc
 
 router = APIRouter()
 PAIR = "/ui/pacts/provider/{provider}/consumer/{consumer}"
@@ -79,3 +82,15 @@ def latest_pact_page(provider: str, consumer: str, db: DatabaseDep) -> HTMLRespo
 def pact_page(provider: str, consumer: str, number: str, db: DatabaseDep) -> HTMLResponse:
     """The pact a consumer version published, readable (version numbers may contain ``/``)."""
     return _pact_page(db, provider, consumer, number)
+
+
+@router.get("/doc/{rel}")
+def relation_doc_page(rel: str, request: Request) -> HTMLResponse:
+    """What a ``pb:`` relation means (``?context=`` is accepted, as the official broker's)."""
+    found = relation_doc(rel)
+    if found is None:
+        what = f"This broker links no relation called {rel!r}, so it has no page about it."
+        return _html(not_found_html(what), 404)
+    name, doc = found
+    settings = request.app.state.settings if name == "webhooks" else None
+    return _html(relation_doc_html(name, doc, settings))
