@@ -1,9 +1,10 @@
 """The Justfile's release and server recipes, run through `just` from the repository root.
 
 `just broker` stops with exit 0 when its server is stopped, and with no "recipe failed" line
-on Ctrl-C; `just serve-provider` listens on $PORT; `just publish` and friends find the broker
-`just broker-up` started, and their errors are one line naming `just` verbs, with no second
-line from `just` itself. Nothing lands in the repository: state, data and pacts are in tmp.
+on Ctrl-C; `just serve-provider` listens on $PORT and stops with exit 0; `just publish` and
+friends find the broker `just broker-up` started, and their errors are one line naming `just`
+verbs, with no second line from `just` itself. Nothing lands in the repository: state, data
+and pacts are in tmp.
 """
 
 import os
@@ -126,7 +127,7 @@ def test_ctrl_c_stops_just_broker_cleanly_with_no_failed_recipe(
     assert process.returncode == 130
 
 
-def test_serve_provider_listens_on_port(tmp_path: Path) -> None:
+def test_serve_provider_listens_on_port_and_stops_with_exit_0(tmp_path: Path) -> None:
     port = free_port()
     env = clean_environment(
         {"PORT": str(port), "USER_SERVICE_DATABASE_PATH": str(tmp_path / "users.sqlite3")}
@@ -151,9 +152,18 @@ def test_serve_provider_listens_on_port(tmp_path: Path) -> None:
                 time.sleep(POLL_SECONDS)  # poll interval; readiness is decided by /health
         assert answer.status_code == 200
         assert httpx.get(f"http://127.0.0.1:{port}/users/1", trust_env=False).status_code == 200
+        # The deepest one: `just` runs `uv run`, which runs the server's own Python process.
+        server = [pid for pid in children(process.pid) if "user-service" in command_line(pid)][-1]
+        os.kill(server, signal.SIGTERM)  # what `kill PID` or a process manager sends
+        said, _ = process.communicate(timeout=30)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+    assert process.returncode == 0, f"`just serve-provider` exited {process.returncode}:\n{said}"
+    assert "Application shutdown complete" in said, said
+    assert "recipe `serve-provider` failed" not in said, said
 
 
 def test_release_recipes_use_the_broker_broker_up_started(

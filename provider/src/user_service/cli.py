@@ -14,6 +14,7 @@ import uvicorn
 from pydantic import ValidationError
 
 from user_service.demo_users import DEMO_USERS
+from user_service.foreground_server import ForegroundServer, stop_quietly_until_serving
 from user_service.models import NewUser
 from user_service.schema_migrations import MigrationError
 from user_service.settings import Settings
@@ -93,12 +94,16 @@ def _find(settings: Settings, email: str) -> int:
 
 
 def _serve(settings: Settings, host: str, port: int) -> int:
+    """Serve until Ctrl-C or SIGTERM, which end it with exit 0 after the app's shutdown."""
+    stop_quietly_until_serving()
     if settings.api_token is None:
         print(
             "note: USER_SERVICE_API_TOKEN is not set: reads work, every write gets 401",
             file=sys.stderr,
         )
-    uvicorn.run("user_service.app:create_app", factory=True, host=host, port=port)
+    config = uvicorn.Config("user_service.app:create_app", factory=True, host=host, port=port)
+    # Returns only once a stop signal ended it; a port in use or a failed start exits non-zero.
+    ForegroundServer(config).run()
     return 0
 
 
