@@ -43,7 +43,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BrokerSer
             deploy(client, PROVIDER, "p1", "production")
             hook = {
                 "events": [{"name": "contract_requiring_verification_published"}],
-                "request": {"method": "POST", "url": "http://127.0.0.1:9/hooks"},
+                "request": {"method": "POST", "url": "https://127.0.0.1:9/hooks"},
             }
             created = client.post("/webhooks", json=hook)
             assert created.status_code == 201, created.text
@@ -193,6 +193,7 @@ def test_a_webhook_refusal_links_to_a_page_that_explains_the_whitelist(
     for words in (
         "PACT_BROKER_WEBHOOK_HOST_WHITELIST",
         "<code>127.0.0.1 ::1 localhost</code>",  # the list in force, as the message quotes it
+        "PACT_BROKER_WEBHOOK_HTTP_TO_LOOPBACK=true just broker-up",
         "PACT_WEBHOOK_URL=http://127.0.0.1:8080/hooks just create-webhook",
     ):
         assert words in page.text, f"{found[1]} does not say {words!r}"
