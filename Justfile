@@ -79,8 +79,8 @@ verify *args:
 verify-pact-url url *args:
     PACT_URL={{quote(url)}} {{cf}} verify {{args}}
 
-# All other tests, on every core (pytest-xdist); needs pacts/ from `just pact`
-test *args:
+# All other tests, on every core (pytest-xdist), after `just pact` writes the pacts they read
+test *args: pact
     {{pytest}} -n auto --dist worksteal toolkit/tests consumer/notifications/tests \
         consumer/signup/tests provider/tests broker/tests \
         --ignore=consumer/notifications/tests/pact --ignore=consumer/signup/tests/pact {{args}}
