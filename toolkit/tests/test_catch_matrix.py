@@ -125,7 +125,7 @@ def test_the_verb_checks_the_document_and_writes_it_when_stale(
     matrix: list[Row], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(CONFIG_ENV, str(ROOT / "pyproject.toml"))
-    monkeypatch.setattr(engine, "build_matrix", lambda config, pacts: matrix)
+    monkeypatch.setattr(engine, "build_matrix", lambda config, pacts, **_: matrix)
     app = typer.Typer()
     app.callback()(lambda: None)
     catch_matrix_command.register(app)
@@ -155,7 +155,7 @@ def test_a_broken_rule_fails_the_verb(
         for row in matrix
     ]
     monkeypatch.setenv(CONFIG_ENV, str(ROOT / "pyproject.toml"))
-    monkeypatch.setattr(engine, "build_matrix", lambda config, pacts: missed)
+    monkeypatch.setattr(engine, "build_matrix", lambda config, pacts, **_: missed)
     app = typer.Typer()
     app.callback()(lambda: None)
     catch_matrix_command.register(app)

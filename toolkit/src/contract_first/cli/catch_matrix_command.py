@@ -37,13 +37,21 @@ def catch_matrix(
     check: Annotated[
         bool, typer.Option("--check", help="write nothing; fail when the document is stale")
     ] = False,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            "--fresh",
+            help="recompute every row, even one kept from a run over exactly the same inputs",
+        ),
+    ] = False,
 ) -> None:
     """Run every gate against every catalogued provider change; write the matrix and hold its rule.
 
     The rule: pact verification catches every change that breaks a consumer, the
     pacts-against-spec check catches every one that widens the contract, and neither fails on
     a safe change. Exit 1 when the rule is broken (or, with --check, the document is stale),
-    2 when the matrix could not be built.
+    2 when the matrix could not be built. Rows are kept under a hash of every file that
+    decides them and read back only for exactly the same inputs (--fresh: recompute all).
     """
     config = session(ctx).config()
     if config.catch_matrix is None:
@@ -60,7 +68,7 @@ def catch_matrix(
         render_table,
     )
 
-    rows = engine.build_matrix(config, pacts)
+    rows = engine.build_matrix(config, pacts, reuse=not fresh)
     say(render_table(rows).rstrip("\n"))
     document = render_document(rows)
     current = target.read_text(encoding="utf-8") if target.is_file() else None

@@ -6,7 +6,8 @@ the provider's ``source``, ``app``, ``states``, ``env``, ``spec``, ``client`` an
 
 Each change is made to a scratch copy of the provider's source; the repository's files stay
 untouched. The changes run one per core, each in a fresh worker process (see ``worker``)
-whose ``PYTHONPATH`` starts at its changed copy, so that is the provider it imports.
+whose ``PYTHONPATH`` starts at its changed copy, so that is the provider it imports. A row
+computed before from exactly the same inputs is read back instead (see ``row_cache``).
 """
 
 import os
@@ -32,6 +33,7 @@ from contract_first.gates.catch_matrix.catalogue import (
 )
 from contract_first.gates.catch_matrix.consumer_types import start_type_check, write_mypy_config
 from contract_first.gates.catch_matrix.protocol import GATES, GO, GateResult, Job, results_from_json
+from contract_first.gates.catch_matrix.row_cache import Inputs, RowCache, default_folder
 
 CAUGHT, MISSED = "caught", "not caught"
 WORKER = "contract_first.gates.catch_matrix.worker"
@@ -78,15 +80,65 @@ class _Committed:
     client: Path
 
 
-def build_matrix(config: Config, pacts: Path | None = None, jobs: int | None = None) -> list[Row]:
-    """Run every gate against every change, ``jobs`` changes at a time; rows in catalogue order.
+def build_matrix(
+    config: Config,
+    pacts: Path | None = None,
+    jobs: int | None = None,
+    *,
+    reuse: bool = True,
+    cache_folder: Path | None = None,
+) -> list[Row]:
+    """Every gate against every change, ``jobs`` changes at a time; rows in catalogue order.
 
-    ``pacts`` defaults to the configured pacts folder, ``jobs`` to one per core. Every change
-    is applied to its own copy of the source first, so a catalogue that no longer applies
-    fails before any gate runs. The first workers start while mypy warms its cache on the
-    committed client, and wait for it only when they reach the type check.
+    ``pacts`` defaults to the configured pacts folder, ``jobs`` to one per core. A row kept
+    (see ``row_cache``) for exactly the same inputs is read back unless ``reuse`` is false;
+    every other row is computed and kept in ``cache_folder`` (default: ``row_cache``'s).
     """
     setup = _setup(config, pacts)
+    changes = setup.catalogue.changes
+    cache = RowCache(cache_folder or default_folder(), _inputs(setup, config))
+    found = [cache.get(change) if reuse else None for change in changes]
+    missing = [change for change, gates in zip(changes, found, strict=True) if gates is None]
+    computed = iter(_compute(setup, missing, jobs) if missing else [])
+    rows = []
+    for change, kept in zip(changes, found, strict=True):
+        gates = kept if kept is not None else next(computed)
+        if kept is None:
+            cache.put(change, gates)
+        rows.append(Row(change, gates))
+    return rows
+
+
+def _inputs(setup: _Setup, config: Config) -> Inputs:
+    """What decides the rows besides each change itself: the files and modules the gates read."""
+    consumers = {f"consumer source {n}": path for n, path in enumerate(setup.consumer_sources)}
+    return Inputs(
+        folders={
+            "provider source": setup.source,
+            "client": setup.client,
+            "pacts": setup.pacts,
+            **consumers,
+        },
+        files={
+            "configuration": config.source,
+            "catalogue": setup.catalogue.path,
+            "spec": setup.spec,
+            "client config": setup.provider.client_config,
+        },
+        modules=[module for module in (setup.app, setup.provider.states) if module],
+        module_search_path=(setup.root, setup.source),
+    )
+
+
+def _compute(
+    setup: _Setup, changes: Sequence[ProviderChange], jobs: int | None
+) -> list[dict[str, GateResult]]:
+    """Run the gates for ``changes``, one fresh worker each; results in the same order.
+
+    Every change is applied to its own copy of the source first, so a catalogue that no
+    longer applies fails before any gate runs. The first workers start while mypy warms its
+    cache on the committed client, and wait for it only when they reach the type check.
+    """
     with tempfile.TemporaryDirectory(prefix="catch-matrix-") as scratch_root:
         root = Path(scratch_root)
         committed = _snapshot_committed(setup, root / "committed")
@@ -100,7 +152,7 @@ def build_matrix(config: Config, pacts: Path | None = None, jobs: int | None = N
         try:
             jobs_by_change = [
                 _prepare(setup, change, root / change.slug, committed, warm_cache)
-                for change in setup.catalogue.changes
+                for change in changes
             ]
         except BaseException:
             warming.kill()
@@ -110,19 +162,16 @@ def build_matrix(config: Config, pacts: Path | None = None, jobs: int | None = N
         with ThreadPoolExecutor(max_workers=jobs or _cores()) as pool:
             futures = [
                 pool.submit(_run_worker, setup.root, change, job, warm)
-                for change, job in zip(setup.catalogue.changes, jobs_by_change, strict=True)
+                for change, job in zip(changes, jobs_by_change, strict=True)
             ]
             try:
                 _finish_warming(warming, warm, committed.client)
-                results = [future.result() for future in futures]
+                return [future.result() for future in futures]
             except BaseException:
                 warming.kill()  # when interrupted while it warms
                 warm.send(ok=False)  # a worker still waiting for the cache stops
                 pool.shutdown(cancel_futures=True)  # and none that has not started will
                 raise
-    return [
-        Row(change, gates) for change, gates in zip(setup.catalogue.changes, results, strict=True)
-    ]
 
 
 class _Signal:
