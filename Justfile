@@ -26,8 +26,11 @@ sync:
 demo: sync
     @uv run --quiet python scripts/demo.py
 
-# Everything CI checks: lint, drift, pacts, pacts vs spec, verification, all tests, the demo
-ci: sync browser lint check-drift pact check-pacts-against-spec verify test demo
+# The steps: sync browser lint check-drift pact check-pacts-against-spec verify test demo, each
+# as `just --no-deps STEP`, the independent ones side by side (see scripts/ci_pipeline.py).
+[doc("Everything CI checks, independent steps side by side; last line: checks, tests, seconds")]
+ci:
+    @uv run --no-project --quiet python scripts/ci_pipeline.py --just {{quote(just_executable())}}
 
 # Debian's headless Chromium for the broker dashboard's page test (installed if missing, as root)
 browser:
@@ -93,7 +96,9 @@ seed-provider:
 serve-provider port=env("PORT", "8000"): seed-provider
     uv run --quiet user-service serve --port {{quote(port)}}
 
-# Time the gates, the demo, `just ci`, each consumer's pact and verify (medians over RUNS runs); `--growth`: verify time vs. interactions
+# Each step of `just ci` alone (wall and cpu seconds) and inside `just ci`, as medians over RUNS
+# runs; then the slowest tests, and each consumer's pact tests and verification alone.
+[doc("Where the seconds of `just ci` go, as medians over RUNS runs; `--growth`: verify time vs. interactions")]
 bench runs="3" *args:
     uv run --quiet python scripts/bench_loop.py --runs {{runs}} {{args}}
 

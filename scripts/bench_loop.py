@@ -1,13 +1,18 @@
-"""Time the contract loop's verbs as medians over several runs, and print a table.
+"""Where the seconds of `just ci` go: each of its steps timed alone, then the whole, as medians.
 
-Usage: python scripts/bench_loop.py [--runs N] [--recipes pact verify ...]
+Usage: python scripts/bench_loop.py [--runs N] [--steps lint test ...] [--no-ci]
        python scripts/bench_loop.py --growth [--runs N] [--sizes 1 10 50 100]
 
-Each run is a fresh process, so figures include interpreter, uv and pytest start-up.
-Gates are timed one by one (check-drift, check-pacts-against-spec, pact, verify), then the
-demo and the whole `just ci`; `just pact` runs first so the gates that read pacts/ have them.
-Then, per consumer (notification-service, signup-service): its pact tests alone (writing into
-a temp folder, not pacts/) and `contract-first verify --pacts DIR` of its pact alone.
+Each run is a fresh process, so figures include interpreter, uv and pytest start-up. First
+`just pact`, so the steps that read pacts/ have them. Then every step of `just ci` alone, as
+`just ci` runs it (`just --no-deps STEP`): median, min and max wall seconds, and the median CPU
+seconds it used (user + system, all its processes), which on a shared machine says more than
+the wall clock. Then `just ci` itself: its median wall seconds, and each step's median seconds
+inside it, where the steps run side by side (the difference is what running them together
+saves, or costs when they fight for the cores). Then the slowest tests of the last `test` run
+(pytest's --durations), and per consumer (notification-service, signup-service): its pact
+tests alone (writing into a temp folder, not pacts/) and `contract-first verify --pacts DIR`
+of its pact alone.
 
 `--growth` measures how verification time grows with the number of interactions instead: it
 writes synthetic pacts holding N copies of notification-service's "a request for user 123"
@@ -20,6 +25,8 @@ import argparse
 import copy
 import json
 import os
+import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -31,7 +38,21 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_RECIPES = ("pact", "verify", "check-drift", "check-pacts-against-spec", "demo", "ci")
+# The steps of `just ci` (scripts/ci_pipeline.py), in the order they are timed alone.
+CI_STEPS = (
+    "sync",
+    "browser",
+    "pact",
+    "lint",
+    "check-drift",
+    "check-pacts-against-spec",
+    "verify",
+    "test",
+    "demo",
+)
+CI_TIMINGS_ENV = "CONTRACT_FIRST_CI_TIMINGS"
+SLOWEST_TESTS = 15
+DURATION_LINE = re.compile(r"^\s*(\d+\.\d+)s (call|setup|teardown)\s+(\S+)")
 DEFAULT_SIZES = (1, 10, 50, 100)
 PROVIDER = "user-service"
 # Each consumer and the folder of its pact tests.
@@ -78,8 +99,23 @@ def environment(extra: Mapping[str, str] | None) -> dict[str, str]:
     return {**inherited, **JUST_EXPORTS, **extra}
 
 
-def time_command(command: Command) -> float:
-    """Seconds one run takes; raise if it fails, since a failing run times nothing."""
+@dataclass(frozen=True)
+class Run:
+    """One run of a command: wall seconds, CPU seconds of all its processes, what it printed."""
+
+    wall: float
+    cpu: float
+    stdout: str
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_command(command: Command) -> Run:
+    """Run it once; raise if it fails, since a failing run times nothing."""
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     result = subprocess.run(
         list(command.argv),
@@ -90,12 +126,18 @@ def time_command(command: Command) -> float:
         check=False,
     )
     elapsed = time.perf_counter() - started
+    cpu = _children_cpu() - cpu_before
     if result.returncode != 0:
         said = result.stdout[-2000:] + result.stderr[-2000:]
         raise RuntimeError(f"`{command.shown()}` failed:\n{said}")
     if command.check is not None:
         command.check(result.stdout)
-    return elapsed
+    return Run(elapsed, cpu, result.stdout)
+
+
+def time_command(command: Command) -> float:
+    """Seconds one run takes; raise if it fails."""
+    return run_command(command).wall
 
 
 def timings(command: Command, runs: int) -> tuple[float, float, float]:
@@ -152,17 +194,78 @@ def print_table(
         print("\n".join(f"  {note}" for note in notes))
 
 
-def bench(runs: int, recipes: Sequence[str]) -> int:
-    """The recipes, then each consumer's pact tests and verification alone."""
+def slowest_tests(stdout: str, count: int) -> list[str]:
+    """The `count` slowest test phases pytest's --durations listed, as table lines."""
+    found = [DURATION_LINE.match(line) for line in stdout.splitlines()]
+    rows = sorted(((float(m.group(1)), m.group(2), m.group(3)) for m in found if m), reverse=True)
+    return [f"  {seconds:6.2f}  {phase:<8} {test}" for seconds, phase, test in rows[:count]]
+
+
+def ci_steps(runs: int, steps: Sequence[str], whole: bool) -> tuple[list[str], str]:
+    """The table of each step alone (and inside `just ci`), and the slowest tests of `test`."""
+    time_command(Command("just pact (so the steps have pacts)", ("just", "pact")))
+    alone: dict[str, list[Run]] = {}
+    for step in steps:
+        extra = ("--durations", str(SLOWEST_TESTS)) if step == "test" else ()
+        command = Command(f"just --no-deps {step}", ("just", "--no-deps", step, *extra))
+        alone[step] = [run_command(command) for _ in range(runs)]
+        print(f"  timed {command.label}", file=sys.stderr, flush=True)
+    inside: dict[str, list[float]] = {step: [] for step in steps}
+    wholes: list[Run] = []
+    if whole:
+        with tempfile.TemporaryDirectory(prefix="contract-first-bench-ci-") as folder:
+            report = Path(folder) / "timings.json"
+            command = Command("just ci", ("just", "ci"), {CI_TIMINGS_ENV: str(report)})
+            for _ in range(runs):
+                wholes.append(run_command(command))
+                timed = json.loads(report.read_text(encoding="utf-8"))["steps"]
+                for step in steps:
+                    if step in timed:
+                        inside[step].append(float(timed[step]))
+            print("  timed just ci", file=sys.stderr, flush=True)
+    width = max(len("sum of the steps alone"), *(len(step) for step in steps))
+    lines = [
+        f"{'step of just ci':<{width}}  {'alone s':>7}  {'min s':>6}  {'max s':>6}  "
+        f"{'cpu s':>6}  {'in ci s':>7}"
+    ]
+    for step in steps:
+        walls = [each.wall for each in alone[step]]
+        in_ci = f"{statistics.median(inside[step]):>7.2f}" if inside[step] else f"{'-':>7}"
+        lines.append(
+            f"{step:<{width}}  {statistics.median(walls):>7.2f}  {min(walls):>6.2f}  "
+            f"{max(walls):>6.2f}  {statistics.median(e.cpu for e in alone[step]):>6.2f}  {in_ci}"
+        )
+    total = sum(statistics.median(each.wall for each in alone[step]) for step in steps)
+    cpu = sum(statistics.median(each.cpu for each in alone[step]) for step in steps)
+    lines.append(
+        f"{'sum of the steps alone':<{width}}  {total:>7.2f}  {'':>6}  {'':>6}  {cpu:>6.2f}"
+    )
+    if wholes:
+        walls = [each.wall for each in wholes]
+        lines.append(
+            f"{'just ci (side by side)':<{width}}  {statistics.median(walls):>7.2f}  "
+            f"{min(walls):>6.2f}  {max(walls):>6.2f}  "
+            f"{statistics.median(each.cpu for each in wholes):>6.2f}"
+        )
+    tests = slowest_tests(alone["test"][-1].stdout, SLOWEST_TESTS) if "test" in alone else []
+    return lines, "\n".join(tests)
+
+
+def bench(runs: int, steps: Sequence[str], whole: bool) -> int:
+    """Where `just ci`'s seconds go, then each consumer's pact tests and verification alone."""
+    lines, tests = ci_steps(runs, steps, whole)
     rows = []
     notes = []
-    for recipe in recipes:
-        command = Command(f"just {recipe}", ("just", recipe))
-        rows.append((command.label, *timings(command, runs)))
     with tempfile.TemporaryDirectory(prefix="contract-first-bench-") as folder:
         for command in consumer_commands(Path(folder)):
             rows.append((command.label, *timings(command, runs)))
             notes.append(f"{command.label}: {command.shown()}".replace(folder, "$TMP"))
+    print(f"Where the seconds of `just ci` go (medians over {runs} runs; cpu = user + system)")
+    print("\n".join(lines))
+    if tests:
+        print(f"\nthe {SLOWEST_TESTS} slowest test phases of the last `just test` (wall s):")
+        print(tests)
+    print()
     print_table(rows, runs, notes)
     return 0
 
@@ -235,7 +338,14 @@ def main(argv: list[str] | None = None) -> int:
     """Print median, min and max wall time per recipe and per consumer, or the growth table."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--recipes", nargs="*", default=list(DEFAULT_RECIPES))
+    parser.add_argument(
+        "--steps",
+        nargs="*",
+        default=list(CI_STEPS),
+        choices=CI_STEPS,
+        help="which steps of `just ci` to time alone (default: all)",
+    )
+    parser.add_argument("--no-ci", action="store_true", help="do not time `just ci` as a whole")
     parser.add_argument(
         "--growth", action="store_true", help="time verification against pacts of N interactions"
     )
@@ -247,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         if any(size < 1 for size in args.sizes):
             parser.error("--sizes must be at least 1")
         return growth(args.runs, sorted(set(args.sizes)))
-    return bench(args.runs, args.recipes)
+    return bench(args.runs, args.steps, whole=not args.no_ci)
 
 
 if __name__ == "__main__":
