@@ -1,6 +1,7 @@
 """Kept catch-matrix rows: read back for exactly the inputs they came from, and for nothing else."""
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,13 @@ from contract_first.config import load_config
 from contract_first.gates.catch_matrix import engine
 from contract_first.gates.catch_matrix.catalogue import Edit, Impact, ProviderChange
 from contract_first.gates.catch_matrix.protocol import GATES, GateResult
-from contract_first.gates.catch_matrix.row_cache import Inputs, RowCache, default_folder
+from contract_first.gates.catch_matrix.row_cache import (
+    Inputs,
+    RowCache,
+    default_folder,
+    pth_contents,
+    shared_digest,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = load_config(ROOT / "pyproject.toml")
@@ -86,6 +93,28 @@ def test_any_changed_input_file_is_a_miss(project: Path, tmp_path: Path, edit: s
         )
 
     assert RowCache(tmp_path / "cache", inputs).get(CHANGE) is None
+
+
+def test_the_same_files_elsewhere_are_the_same_inputs(project: Path, tmp_path: Path) -> None:
+    """A fresh clone in another folder, with the same files, reads the rows kept before."""
+    elsewhere = tmp_path / "clone" / "project"
+    shutil.copytree(project, elsewhere)
+
+    assert shared_digest(_inputs(elsewhere)) == shared_digest(_inputs(project))
+
+
+def test_an_editable_install_counts_by_the_files_of_its_source(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    (source / "lib").mkdir(parents=True)
+    (source / "lib" / "__init__.py").write_text("ANSWER = 42\n")
+    pth = tmp_path / "_editable_lib.pth"
+    pth.write_text(f"{source}\nimport something_at_start_up\n")
+    before = list(pth_contents(pth))
+
+    (source / "lib" / "__init__.py").write_text("ANSWER = 41\n")
+
+    assert list(pth_contents(pth)) != before
+    assert any(b"import something_at_start_up" in part for part in before)
 
 
 def test_a_changed_edit_is_a_miss(project: Path, tmp_path: Path) -> None:

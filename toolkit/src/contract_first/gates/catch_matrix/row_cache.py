@@ -5,10 +5,12 @@ hashed, file by file, into the row's key: the edit; the provider's source, spec,
 generator settings; the consumers' sources; the pacts; the packages the app and the state
 handlers are imported from; the configuration and the catalogue; the toolkit's own code (the
 gates); this Python; every installed distribution by its ``RECORD`` (which lists the hash of
-each installed file); and the variables that change what is imported. Change any byte of any
-of them and the key changes, so a row can only be read back for exactly the inputs it was
-computed from; anything else is computed afresh. An entry that cannot be read, or that does
-not hold one result per gate, is recomputed and replaced, never trusted.
+each installed file) and, for an editable install, the files of its source folder; and the
+variables that change what is imported. Change any byte of any of them and the key changes,
+so a row can only be read back for exactly the inputs it was computed from; anything else is
+computed afresh. Paths count relative to their folder, so a clone elsewhere with the same
+files has the same keys. An entry that cannot be read, or that does not hold one result per
+gate, is recomputed and replaced, never trusted.
 
 The rows live in ``$CONTRACT_FIRST_CACHE_DIR/catch-matrix`` (default
 ``$XDG_CACHE_HOME/contract-first``, else ``~/.cache/contract-first``), one small JSON file each.
@@ -39,6 +41,8 @@ SKIPPED_SUFFIXES = (".pyc", ".pyo")
 SKIPPED_FOLDER_ENDINGS = (".egg-info", "_cache")
 # Variables that change which code the worker or mypy imports, or how the verifier behaves.
 PATH_VARIABLES = ("PYTHONPATH", "MYPYPATH")
+# What an installer writes about an install, not what was installed: it differs per machine.
+INSTALLER_NOTES = ("direct_url.json", "uv_cache.json", "uv_build.json", "INSTALLER", "REQUESTED")
 PACT_VARIABLE_PREFIX = "PACT_"
 
 
@@ -128,19 +132,48 @@ def _parts(inputs: Inputs) -> Iterator[bytes]:
 
 
 def _distributions() -> Iterator[bytes]:
-    """Each installed distribution's RECORD: its name and version, and the hash of every file.
+    """Each installed distribution: its RECORD (name, version, the hash of every file it put).
 
-    (RECORD names the ``.dist-info`` folder, so it carries the name and version; reading it
-    alone is ten times cheaper than parsing every distribution's metadata.)
+    Only what is the same wherever the environment lives: console scripts (whose first line
+    names this venv's Python) and the installer's notes are left out, and a ``.pth`` file
+    counts by what it adds: each folder it puts on the path (an editable install's source),
+    hashed file by file, and any other line as written. Then a clone elsewhere, with the
+    same files, has the same key.
     """
-    listed = []
+    listed: list[tuple[str, tuple[Path, ...]]] = []
     for distribution in importlib.metadata.distributions():
         record = distribution.read_text("RECORD")
         if record is None:  # an installer that wrote none: name and version at least
-            record = f"{distribution.metadata['Name']} {distribution.version}"
-        listed.append(record)
-    for entry in sorted(listed):
-        yield f"distribution {entry}".encode()
+            listed.append((f"{distribution.metadata['Name']} {distribution.version}", ()))
+            continue
+        kept: list[str] = []
+        pth_files: list[Path] = []
+        for line in record.splitlines():
+            path = line.split(",", 1)[0]
+            if path.endswith(".pth"):
+                pth_files.append(Path(str(distribution.locate_file(path))))
+            elif not (path.startswith("../") or Path(path).name in INSTALLER_NOTES):
+                kept.append(line)
+        listed.append(("\n".join(sorted(kept)), tuple(pth_files)))
+    for record, added in sorted(listed):
+        yield f"distribution {record}".encode()
+        for pth in added:
+            yield from pth_contents(pth)
+
+
+def pth_contents(pth: Path) -> Iterator[bytes]:
+    """What a ``.pth`` file adds to the path: each folder's files, and its other lines."""
+    try:
+        lines = pth.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        yield f"pth {pth.name}: absent".encode()
+        return
+    for number, line in enumerate(lines):
+        folder = Path(line.strip())
+        if line.strip() and folder.is_absolute() and folder.is_dir():
+            yield from _tree(f"pth {pth.name} {number}", folder)
+        else:
+            yield f"pth {pth.name} {number}: {line}".encode()
 
 
 def _module_locations(dotted: str, search_path: tuple[Path, ...]) -> list[Path]:
