@@ -40,10 +40,22 @@ def missing_pacts() -> list[str]:
     ]
 
 
+def only_pact_tests(config: pytest.Config) -> bool:
+    """Whether this run is the consumers' Pact tests alone (`just pact`): they write the pacts."""
+    here = config.invocation_params.dir
+    asked = [(here / argument.split("::")[0]).resolve() for argument in config.args]
+    folders = [ROOT / folder for folder in PACT_TESTS.values()]
+    return bool(asked) and all(
+        any(path == folder or folder in path.parents for folder in folders) for path in asked
+    )
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Write the missing pacts with the consumers' own Pact tests, or stop in one line."""
     if os.environ.get(WRITING_PACTS) or hasattr(session.config, "workerinput"):
         return  # the inner run itself, or an xdist worker (the controller has done this)
+    if only_pact_tests(session.config):
+        return
     missing = missing_pacts()
     if not missing:
         return
