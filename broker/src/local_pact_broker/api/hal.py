@@ -65,7 +65,7 @@ def link(
 
 def curies(base: str, context: str) -> list[Link]:
     """The ``curies`` link the official broker adds so ``pb:`` relations are documented."""
-    href = f"{urls.DOCS.url(base)}/{{rel}}?context={context}"
+    href = f"{urls.DOC.templated(base)}?context={context}"
     return [{"name": "pb", "href": href, "templated": True}]
 
 

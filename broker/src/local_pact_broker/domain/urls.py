@@ -56,6 +56,8 @@ class Resource:
 
     ``names`` renames parameters in templated links (``{name}`` is advertised as the official
     ``{pacticipant}``), so routes keep their parameter names and clients see the official ones.
+    ``served``: some route of the app answers it (a page of ``ui/`` included; the pages' own
+    ``/ui`` paths are not API paths and not in this table).
     """
 
     __slots__ = ("_format", "_regex", "names", "parameters", "served", "template", "url")
@@ -115,10 +117,11 @@ def below(resource: Resource, parent: Resource) -> Callable[..., str]:
 PACTICIPANT_NAMES = {"name": "pacticipant", "number": "version"}
 PACT_NAMES = {"number": "consumerApplicationVersion"}
 
-# The index and heartbeat
+# The index, the heartbeat, and the documents about the API
 INDEX = Resource("/")
 HEARTBEAT = Resource("/diagnostic/status/heartbeat")
-DOCS = Resource("/doc")
+DOC = Resource("/doc/{rel}")
+WEBHOOK_DOC = Resource("/doc/webhooks-{rel}", served=False)
 OPENAPI = Resource("/openapi.json")
 
 # Publishing and reading pacts

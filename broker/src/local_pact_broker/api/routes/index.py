@@ -191,7 +191,7 @@ def index(request: Request) -> Response:
         if entry.templated is not None:
             link["templated"] = entry.templated
         links[entry.rel] = link
-    docs = f"{urls.DOCS.url(base)}/{{rel}}?context=index"
+    docs = f"{urls.DOC.templated(base)}?context=index"
     links["curies"] = [
         {"href": docs, "name": "pb", "templated": True},
         {"href": docs, "name": "beta", "templated": True},

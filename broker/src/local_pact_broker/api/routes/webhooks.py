@@ -144,9 +144,7 @@ def _list(
     this_url = base + quote(request.url.path)
     body = {
         "_links": {
-            "curies": [
-                {"href": f"{urls.DOCS.url(base)}/webhooks-{{rel}}", "name": "pb", "templated": True}
-            ],
+            "curies": [{"href": urls.WEBHOOK_DOC.templated(base), "name": "pb", "templated": True}],
             "pb:create": link(this_url, "POST to create a webhook"),
             "pb:webhooks": [
                 link(
