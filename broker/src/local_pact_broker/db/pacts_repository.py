@@ -177,9 +177,13 @@ def publish(
     consumer_version: VersionRecord,
     provider: PacticipantRecord,
     pact: dict[str, Any],
+    sha: str | None = None,
 ) -> PublishOutcome:
-    """Store a pact for a consumer version; the caller has checked it does not conflict."""
-    sha = pact_sha(pact)
+    """Store a pact for a consumer version; the caller has checked it does not conflict.
+
+    ``sha`` is the pact's :func:`pact_sha` when the caller has it already.
+    """
+    sha = sha or pact_sha(pact)
     consumer_id = consumer_version.pacticipant_id
     db.execute(
         "INSERT OR IGNORE INTO pact_versions (consumer_id, provider_id, sha, content, created_at)"

@@ -11,6 +11,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from local_pact_broker.db import pacticipants_repository as pacticipants
@@ -60,6 +61,11 @@ class ContractToPublish:
     provider: str
     pact: dict[str, Any]
     merge: bool = False  # ``onConflict: merge`` (the CLI's ``--merge``)
+
+    @cached_property
+    def sha(self) -> str:
+        """The pact's content sha (worked out once: it encodes the whole pact)."""
+        return pact_sha(self.pact)
 
 
 @dataclass(frozen=True)
@@ -208,7 +214,7 @@ def _conflicts(db: Connection, request: PublishRequest) -> list[dict[str, str]]:
     notices: list[dict[str, str]] = []
     for contract in request.contracts:
         existing = pacts.publication(db, contract.provider, contract.consumer, request.version)
-        if existing is None or existing.sha == pact_sha(contract.pact):
+        if existing is None or existing.sha == contract.sha:
             continue
         text = CONTENT_CHANGE_REFUSED.format(
             consumer=contract.consumer, number=request.version, provider=contract.provider
@@ -251,14 +257,14 @@ def _pact_notices(
 ) -> None:
     consumer = pacticipants.ensure_pacticipant(db, contract.consumer)
     provider = pacticipants.ensure_pacticipant(db, contract.provider)
-    sha = pact_sha(contract.pact)
+    sha = contract.sha
     tags = pacticipants.tags_of_version(db, version.id)
     compared: list[str | None] = [*tags] or [None]  # None: with the previous untagged pact
     previous: dict[str | None, str | None] = {
         tag: pacts.previous_content_sha_with_tag(db, provider.id, consumer.id, version.id, tag)
         for tag in compared
     }
-    outcome = pacts.publish(db, version, provider, contract.pact)
+    outcome = pacts.publish(db, version, provider, contract.pact, sha)
     url = urls.PACT.url(
         base, provider=contract.provider, consumer=contract.consumer, number=request.version
     )

@@ -169,7 +169,14 @@ class WebhookTrigger:
         self._wake = wake
 
     def __call__(self, event: Event) -> None:
-        """Queue every delivery this event causes."""
+        """Queue every delivery this event causes.
+
+        Most events match no webhook: a read says so without taking the write lock (a write
+        transaction per event made every publication and verification result pay for it).
+        """
+        with self._database.reading() as db:
+            if not webhooks.matching_webhooks(db, event.name, event.consumer, event.provider):
+                return
         with self._database.writing() as db:
             hooks = webhooks.matching_webhooks(db, event.name, event.consumer, event.provider)
             if not hooks:
