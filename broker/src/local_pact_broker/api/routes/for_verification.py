@@ -106,6 +106,8 @@ def _notice_json(when: str, text: str) -> str:
 
 
 _BETA_NOTICE_JSON = _notice_json("before_verification", BETA_API_WARNING)
+_WIP_METADATA = encode_metadata([("wip", "true")])
+"""The metadata of a WIP pact's notice URL: the same for every WIP pact, so encoded once."""
 
 
 @lru_cache(maxsize=256)
@@ -134,9 +136,7 @@ def _notices_json(
 ) -> str:
     """``verificationProperties.notices`` as JSON: see :func:`verification_notices`."""
     if pact.wip:  # as the official broker, which marks the notice's URL ``wip=true``
-        permalink = urls.PACT_VERSION_METADATA_BELOW_PERMALINK(
-            permalink, metadata=encode_metadata([("wip", "true")])
-        )
+        permalink = urls.PACT_VERSION_METADATA_BELOW_PERMALINK(permalink, metadata=_WIP_METADATA)
     inclusion = inclusion_notice(pact, permalink, main_branch, provider_branch)
     first = _notice_json(inclusion["when"], inclusion["text"])
     if beta:

@@ -22,7 +22,7 @@ from local_pact_broker.db import environments_repository as environments
 from local_pact_broker.db import models_repository as models
 from local_pact_broker.db import pacticipants_repository as pacticipants
 from local_pact_broker.db.records import EnvironmentRecord, VersionRecord
-from local_pact_broker.db.storage import Connection, Database
+from local_pact_broker.db.storage import Connection
 from local_pact_broker.domain import urls
 from local_pact_broker.domain.can_i_deploy import (
     Ignored,
@@ -227,7 +227,7 @@ def _answer(base: str, db: Connection, verdict: Verdict) -> JSONResponse:
 
 def _evaluate(
     request: Request,
-    db: Database,
+    connection: Connection,
     selectors: list[dict[str, str]],
     environment: str | None,
     latest: bool,
@@ -236,43 +236,40 @@ def _evaluate(
     ignored: Ignored = frozenset(),
     latestby: str | None = None,
 ) -> JSONResponse:
+    """The matrix and verdict, read in the caller's transaction (one per request)."""
     if not selectors or not all(s.get("pacticipant") for s in selectors):
         raise validation_failed(["Please specify the pacticipant name"])
-    with db.reading() as connection:
-        if environment and environments.find_environment(connection, name=environment) is None:
-            raise validation_failed([f"Environment with name '{environment}' does not exist"])
-        for selector in selectors:
-            if pacticipants.find_pacticipant(connection, selector["pacticipant"]) is None:
-                raise validation_failed([f"Pacticipant {selector['pacticipant']} not found"])
-        specified = _resolve(connection, selectors[0])
-        if len(selectors) > 1:
-            # A selector naming only the pacticipant means any of its versions (official).
-            others = [
-                _resolve(connection, s) if set(s) - {"pacticipant"} else _any(s["pacticipant"])
-                for s in selectors[1:]
-            ]
-        else:
-            others = [
-                _other_side(connection, name, environment, latest, tag, main_branch)
-                for name in pacticipants.integrated_pacticipants(connection, specified.pacticipant)
-            ]
-        names = {specified.pacticipant} | {o.pacticipant for o in others}
-        version_ids = [v.order for side in (specified, *others) for v in side.versions]
-        publications, pact_ids = models.publications_of_versions(connection, version_ids, names)
-        results = models.verifications_of(connection, pact_ids)
-        verdict = decide(
-            specified,
-            others,
-            publications,
-            results,
-            warn_no_environment=len(selectors) == 1
-            and not environment
-            and not tag
-            and not main_branch,
-            ignored=ignored,
-            latestby=latestby,
-        )
-        return _answer(base_url(request), connection, verdict)
+    if environment and environments.find_environment(connection, name=environment) is None:
+        raise validation_failed([f"Environment with name '{environment}' does not exist"])
+    for selector in selectors:
+        if pacticipants.find_pacticipant(connection, selector["pacticipant"]) is None:
+            raise validation_failed([f"Pacticipant {selector['pacticipant']} not found"])
+    specified = _resolve(connection, selectors[0])
+    if len(selectors) > 1:
+        # A selector naming only the pacticipant means any of its versions (official).
+        others = [
+            _resolve(connection, s) if set(s) - {"pacticipant"} else _any(s["pacticipant"])
+            for s in selectors[1:]
+        ]
+    else:
+        others = [
+            _other_side(connection, name, environment, latest, tag, main_branch)
+            for name in pacticipants.integrated_pacticipants(connection, specified.pacticipant)
+        ]
+    names = {specified.pacticipant} | {o.pacticipant for o in others}
+    version_ids = [v.order for side in (specified, *others) for v in side.versions]
+    publications, pact_ids = models.publications_of_versions(connection, version_ids, names)
+    results = models.verifications_of(connection, pact_ids)
+    verdict = decide(
+        specified,
+        others,
+        publications,
+        results,
+        warn_no_environment=len(selectors) == 1 and not environment and not tag and not main_branch,
+        ignored=ignored,
+        latestby=latestby,
+    )
+    return _answer(base_url(request), connection, verdict)
 
 
 @router.get(
@@ -283,17 +280,18 @@ def _evaluate(
 def matrix(request: Request, db: DatabaseDep) -> JSONResponse:
     """The matrix for the ``q[]`` selectors, with a can-i-deploy summary."""
     params = request.query_params
-    return _evaluate(
-        request,
-        db,
-        _parse_selectors(request),
-        params.get("environment"),
-        params.get("latest") == "true",
-        params.get("tag"),
-        main_branch=params.get("mainBranch") == "true",
-        ignored=_ignored(request),
-        latestby=params.get("latestby") or None,
-    )
+    with db.reading() as connection:
+        return _evaluate(
+            request,
+            connection,
+            _parse_selectors(request),
+            params.get("environment"),
+            params.get("latest") == "true",
+            params.get("tag"),
+            main_branch=params.get("mainBranch") == "true",
+            ignored=_ignored(request),
+            latestby=params.get("latestby") or None,
+        )
 
 
 def _ignored(request: Request) -> Ignored:
@@ -319,21 +317,21 @@ def can_i_deploy(request: Request, db: DatabaseDep) -> JSONResponse:
     if params.get("version"):
         selector["version"] = params["version"]
     environment = params.get("environment")
-    if environment:  # this resource words it differently from /matrix (recording 18)
-        with db.reading() as connection:
-            if environments.find_environment(connection, name=environment) is None:
-                message = f"with name '{environment}' does not exist"
-                raise validation_failed({"environment": [message]})
-    return _evaluate(
-        request,
-        db,
-        [selector],
-        params.get("environment"),
-        False,
-        params.get("to"),
-        ignored=_ignored(request),
-        latestby="cvp",  # as the official resource
-    )
+    with db.reading() as connection:
+        # Checked first, and worded differently from /matrix (recording 18).
+        if environment and environments.find_environment(connection, name=environment) is None:
+            message = f"with name '{environment}' does not exist"
+            raise validation_failed({"environment": [message]})
+        return _evaluate(
+            request,
+            connection,
+            [selector],
+            environment,
+            False,
+            params.get("to"),
+            ignored=_ignored(request),
+            latestby="cvp",  # as the official resource
+        )
 
 
 @router.get(
@@ -358,7 +356,7 @@ def matrix_for_consumer_and_provider(
             for name in (consumer, provider):
                 if pacticipants.find_pacticipant(connection, name) is None:
                     raise not_found(f"No pacticipant with name '{name}' found")
-        selectors = [{"pacticipant": consumer}, {"pacticipant": provider}]
-        answer = _evaluate(request, db, selectors, None, False, None)
+            selectors = [{"pacticipant": consumer}, {"pacticipant": provider}]
+            answer = _evaluate(request, connection, selectors, None, False, None)
     answer.headers["Vary"] = "Accept"
     return answer
