@@ -49,6 +49,7 @@ from local_pact_broker.db import pacticipants_repository as pacticipants
 from local_pact_broker.db import pacts_repository as pacts
 from local_pact_broker.db import verifications_repository as verifications
 from local_pact_broker.db.storage import Database
+from local_pact_broker.domain.pact_content import pact_sha
 from local_pact_broker.services.publishing import (
     ContractToPublish,
     PublishRequest,
@@ -115,7 +116,7 @@ def seed(database: Path, versions: int) -> None:
         provider = pacticipants.ensure_pacticipant(connection, PROVIDER)
         provider_version, _ = pacticipants.ensure_version(connection, provider, "p-1")
         pacticipants.add_branch_version(connection, provider_version, "main")
-        environments.record_deployment(connection, provider_version, environment["id"], None)
+        environments.record_deployment(connection, provider_version, environment.id, None)
     for c in range(CONSUMERS):
         consumer = f"Consumer{c:02d}"
         with db.writing() as connection:
@@ -125,15 +126,18 @@ def seed(database: Path, versions: int) -> None:
                 request = PublishRequest(consumer, number, (contract,), branch=branch_of(v))
                 publish_contracts(connection, request, BASE)
                 if v % 4 == 0 or v == versions - 2:
-                    row = pacts.publication(connection, PROVIDER, consumer, number)
-                    assert row is not None  # noqa: S101 - just published
+                    sha = pact_sha(contract.pact)
+                    pact_version = pacts.pact_version_id(connection, PROVIDER, consumer, sha)
+                    if pact_version is None:
+                        raise RuntimeError(f"the pact of {consumer} {number} was not stored")
                     body = {"success": True, "providerApplicationVersion": "p-1"}
                     verifications.create_verification(
-                        connection, row["pact_version_id"], provider_version["id"], body
+                        connection, pact_version, provider_version.id, body
                     )
             deployed = pacticipants.find_version(connection, consumer, f"v-{versions - 2}")
-            assert deployed is not None  # noqa: S101
-            environments.record_deployment(connection, deployed, environment["id"], None)
+            if deployed is None:
+                raise RuntimeError(f"{consumer} v-{versions - 2} was not stored")
+            environments.record_deployment(connection, deployed, environment.id, None)
 
 
 def free_port() -> int:

@@ -50,7 +50,7 @@ def _seed(db: sqlite3.Connection) -> None:
         version, _ = pacticipants.ensure_version(db, bar, f"b-{index}")
         pacticipants.add_branch_version(db, version, branch)
         provider_versions.append(version)
-    pacticipants.add_tag(db, provider_versions[1]["id"], "prod")
+    pacticipants.add_tag(db, provider_versions[1].id, "prod")
     for consumer in CONSUMERS:
         row = pacticipants.ensure_pacticipant(db, consumer)
         for index in range(12):
@@ -58,7 +58,7 @@ def _seed(db: sqlite3.Connection) -> None:
             if consumer != "Qux" or index % 3:  # Qux has versions without a branch
                 pacticipants.add_branch_version(db, version, rng.choice(BRANCHES))
             if rng.random() < 0.3:
-                pacticipants.add_tag(db, version["id"], rng.choice(TAGS))
+                pacticipants.add_tag(db, version.id, rng.choice(TAGS))
             # Few distinct contents, so several versions share a pact version (sha).
             description = f"call {rng.randrange(4)}"
             pacts.publish(db, version, bar, pact_document(consumer, "Bar", description))
@@ -66,24 +66,24 @@ def _seed(db: sqlite3.Connection) -> None:
                 pacts.publish(db, version, other_provider, pact_document(consumer, "Zed"))
             if rng.random() < 0.25:
                 env = envs[rng.choice(("prod", "test"))]
-                environments.record_deployment(db, version, env["id"], None)
+                environments.record_deployment(db, version, env.id, None)
             if rng.random() < 0.1:
-                environments.record_release(db, version["id"], envs["prod"]["id"])
+                environments.record_release(db, version.id, envs["prod"].id)
             if index < 4:  # an old history, before the WIP date
                 db.execute(
                     "UPDATE pact_publications SET created_at = ? WHERE consumer_version_id = ?",
-                    (OLD, version["id"]),
+                    (OLD, version.id),
                 )
             pact_version_id = db.execute(
                 "SELECT pact_version_id FROM pact_publications WHERE consumer_version_id = ?"
                 " AND provider_id = ?",
-                (version["id"], bar["id"]),
+                (version.id, bar.id),
             ).fetchone()[0]
             for provider_version in provider_versions:
                 if rng.random() < 0.2:
                     body: dict[str, Any] = {"success": rng.random() < 0.7}
                     verifications.create_verification(
-                        db, pact_version_id, provider_version["id"], body
+                        db, pact_version_id, provider_version.id, body
                     )
 
 
@@ -124,7 +124,7 @@ def _answer(
     selectors: list[dict[str, Any]],
     context: dict[str, Any],
 ) -> list[VerifiablePact]:
-    main_branches = {str(r["name"]): r["main_branch"] for r in pacticipants.all_pacticipants(db)}
+    main_branches = {r.name: r.main_branch for r in pacticipants.all_pacticipants(db)}
     branch = context["branch"]
     # As the route does: no selectors means the broker's defaults, built from what was loaded.
     parsed = parse_selectors(selectors, branch or "main") or default_selectors(

@@ -28,8 +28,12 @@ from .broker_live_server import start_broker
 
 FIXTURES = Path(__file__).parent / "fixtures"
 V0_SCHEMA = (FIXTURES / "broker-schema-v0.sql").read_text(encoding="utf-8")
+V1_WEBHOOK_TABLES = (FIXTURES / "broker-webhook-tables-v1.sql").read_text(encoding="utf-8")
 PACT = json.loads((FIXTURES / "Foo-Bar.json").read_text(encoding="utf-8"))
 PACT_PATH = "/pacts/provider/Bar/consumer/Foo/version/1.0.0"
+WEBHOOK_UUID = "webhook-from-before-0001"
+TRIGGER_UUID = "trigger-from-before-01"
+WEBHOOK_MIGRATION = 3
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -142,6 +146,91 @@ def test_a_database_from_before_migrations_is_adopted_with_its_data(tmp_path: Pa
     assert names == {"Foo", "Bar"}
     assert tag["name"] == "main"
     assert verification["success"] is True
+    assert _version(database) == latest_version()
+
+
+def _v1_database_with_webhooks(path: Path) -> Path:
+    """A database as the broker left it before the webhook migration: every migration before
+    it, and the webhook tables it created outside migrations, with a webhook, a delivery and
+    its log."""
+    _v0_database(path)
+    connection = _connect(path)
+    try:
+        before = [m for m in MIGRATIONS if m[0] < WEBHOOK_MIGRATION]
+        assert migrate(connection, before) == [version for version, _, _ in before]
+        connection.executescript(V1_WEBHOOK_TABLES)
+        stamp = now()
+        request = {"method": "POST", "url": "https://ci.example/hook", "headers": {"X": "y"}}
+        connection.execute(
+            "INSERT INTO webhooks (uuid, description, consumer, provider, events, request,"
+            " enabled, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                WEBHOOK_UUID,
+                "kept across migrations",
+                "Foo",
+                "Bar",
+                json.dumps([{"name": "contract_published"}]),
+                json.dumps(request),
+                1,
+                stamp,
+                stamp,
+            ),
+        )
+        delivery = connection.execute(
+            "INSERT INTO triggered_webhooks (uuid, webhook_uuid, event_name, consumer, provider,"
+            " context, status, attempts_made, next_attempt_at, created_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                TRIGGER_UUID,
+                WEBHOOK_UUID,
+                "contract_published",
+                "Foo",
+                "Bar",
+                json.dumps({"consumerName": "Foo"}),
+                "failure",
+                1,
+                None,
+                stamp,
+                stamp,
+            ),
+        ).lastrowid
+        connection.execute(
+            "INSERT INTO webhook_executions (triggered_webhook_id, success, logs, created_at)"
+            " VALUES (?,?,?,?)",
+            (delivery, 0, "the log written before the webhook migration\n", stamp),
+        )
+        assert schema_version(connection) == WEBHOOK_MIGRATION - 1
+    finally:
+        connection.close()
+    return path
+
+
+def test_webhook_tables_made_outside_migrations_are_adopted_with_their_data(
+    tmp_path: Path,
+) -> None:
+    database = _v1_database_with_webhooks(tmp_path / "broker.sqlite3")
+    with start_broker(database) as broker:
+        webhook = broker.get(f"/webhooks/{WEBHOOK_UUID}")
+        deliveries = broker.get(f"/webhooks/{WEBHOOK_UUID}/triggered-webhooks")
+        logs_url = f"{broker.url}/webhooks/{WEBHOOK_UUID}/trigger/{TRIGGER_UUID}/logs"
+        with urllib.request.urlopen(logs_url, timeout=10) as response:  # noqa: S310 - loopback
+            logs = response.read().decode()
+        pact = broker.get(PACT_PATH)
+    assert webhook["description"] == "kept across migrations"
+    assert webhook["request"]["url"] == "https://ci.example/hook"
+    [delivery] = deliveries["_embedded"]["triggeredWebhooks"]
+    assert (delivery["status"], delivery["attemptsMade"]) == ("failure", 1)
+    assert logs == "the log written before the webhook migration\n"
+    assert pact["consumer"] == {"name": "Foo"}
+    assert _version(database) == latest_version()
+    Database(fresh := tmp_path / "fresh.sqlite3")
+    assert _schema(database) == _schema(fresh)
+
+
+def test_a_new_database_gets_every_table_from_the_migrations(tmp_path: Path) -> None:
+    Database(database := tmp_path / "broker.sqlite3")
+    tables = {name for kind, name, _ in _schema(database) if kind == "table"}
+    assert {"webhooks", "triggered_webhooks", "webhook_executions"} <= tables
     assert _version(database) == latest_version()
 
 

@@ -209,7 +209,7 @@ def test_main_branch_is_the_first_main_master_or_develop_branch(tmp_path: Path) 
         row, _ = pacticipants.ensure_version(db, bar, "1")
         pacticipants.add_branch_version(db, row, "feature")
     with database.reading() as db:
-        found = {r["name"]: r["main_branch"] for r in pacticipants.all_pacticipants(db)}
+        found = {r.name: r.main_branch for r in pacticipants.all_pacticipants(db)}
     assert found == {"Foo": "develop", "Bar": None}
 
 

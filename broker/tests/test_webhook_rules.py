@@ -23,6 +23,7 @@ from local_pact_broker.domain.webhook_templates import (
     render_url,
 )
 from local_pact_broker.services.webhook_delivery import RenderedRequest
+from local_pact_broker.services.webhooks import policy_from_settings
 from local_pact_broker.settings import Settings
 
 CONTEXT = {
@@ -180,6 +181,6 @@ def test_responses_are_shown_only_with_a_configured_host_whitelist(tmp_path: Pat
     """As the official broker: configuring the whitelist is what enables response logging."""
     default = Settings(database=tmp_path / "b.sqlite3")
     configured = Settings(database=tmp_path / "b.sqlite3", webhook_host_whitelist="127.0.0.1")
-    assert WebhookPolicy.from_settings(default).show_response is False
-    assert WebhookPolicy.from_settings(configured).show_response is True
-    assert WebhookPolicy.from_settings(default).hosts == ("127.0.0.1", "::1", "localhost")
+    assert policy_from_settings(default).show_response is False
+    assert policy_from_settings(configured).show_response is True
+    assert policy_from_settings(default).hosts == ("127.0.0.1", "::1", "localhost")

@@ -1,8 +1,18 @@
-"""The FastAPI application: storage, error handlers and routes wired together."""
+"""The FastAPI application: storage, error handlers, routes and the webhook worker wired together.
+
+The one place that knows every layer: it opens the database (``db``), starts the webhook
+deliveries (``services``), mounts the API routes (``api``) and the pages (``ui``), and hands the
+pages browsers get at the API's own paths (``/``, the matrix) to the routes, so that the API does
+not import the pages.
+"""
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 
 from local_pact_broker.api.auth import install_auth
+from local_pact_broker.api.dependencies import BrowserPages
 from local_pact_broker.api.errors import install_error_handlers
 from local_pact_broker.api.hal import HalJsonResponse
 from local_pact_broker.api.http_methods import HttpMethodsMiddleware
@@ -21,9 +31,29 @@ from local_pact_broker.api.routes import (
 )
 from local_pact_broker.db.storage import Database
 from local_pact_broker.services.events import EventBus
-from local_pact_broker.services.webhook_service import install_webhooks
+from local_pact_broker.services.webhook_delivery import WebhookWorker
+from local_pact_broker.services.webhooks import start_deliveries
 from local_pact_broker.settings import Settings
 from local_pact_broker.ui import pages
+
+
+def _run_with_app(app: FastAPI, worker: WebhookWorker) -> None:
+    """Run the worker while the app is served (it resumes deliveries queued before a restart).
+
+    Without lifespan events the worker starts on the first queued delivery instead.
+    """
+    previous: Callable[[FastAPI], AbstractAsyncContextManager[None]] = app.router.lifespan_context  # type: ignore[assignment]
+
+    @asynccontextmanager
+    async def lifespan(served: FastAPI) -> AsyncIterator[None]:
+        worker.start()
+        try:
+            async with previous(served):
+                yield
+        finally:
+            worker.stop()
+
+    app.router.lifespan_context = lifespan
 
 
 def create_app(settings: Settings | None = None, events: EventBus | None = None) -> FastAPI:
@@ -40,9 +70,12 @@ def create_app(settings: Settings | None = None, events: EventBus | None = None)
     app.state.settings = settings
     app.state.database = Database(settings.database)
     app.state.events = events or EventBus()
+    app.state.browser_pages = BrowserPages(pages.dashboard_response, pages.matrix_page_response)
     install_error_handlers(app)
     install_auth(app, settings)
-    install_webhooks(app, settings, app.state.database, app.state.events)
+    worker = start_deliveries(settings, app.state.database, app.state.events)
+    app.state.webhook_worker = worker
+    _run_with_app(app, worker)
     for module in (
         index,
         publish,

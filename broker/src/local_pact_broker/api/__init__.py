@@ -1,1 +1,1 @@
-"""HTTP only: routes, the URL table, HAL bodies, auth and error shapes."""
+"""HTTP only: routes, HAL bodies, auth and error shapes (paths come from ``domain/urls.py``)."""

@@ -11,7 +11,6 @@ import base64
 import binascii
 import hmac
 import logging
-import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -20,13 +19,15 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from local_pact_broker.api.hal import HAL_JSON
+from local_pact_broker.domain import urls
 from local_pact_broker.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-PUBLIC_PATHS = frozenset({"/diagnostic/status/heartbeat"})
+PUBLIC_PATHS = frozenset({urls.HEARTBEAT.template})
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_FOR_VERIFICATION = re.compile(r"^/pacts/provider/[^/]+/for-verification$")
+QUERIES = (urls.PACTS_FOR_VERIFICATION,)
+"""Resources whose POST only reads: read-only credentials may send it (as the official image)."""
 _REALM = 'realm="Pact Broker"'
 
 
@@ -149,7 +150,9 @@ def identify(authorization: str | None, config: AuthConfig) -> Role | None:
 def is_read(method: str, path: str) -> bool:
     """Whether a request only reads (the for-verification POST is a query)."""
     method = method.upper()
-    return method in READ_METHODS or (method == "POST" and bool(_FOR_VERIFICATION.match(path)))
+    return method in READ_METHODS or (
+        method == "POST" and any(resource.matches(path) for resource in QUERIES)
+    )
 
 
 def decide(method: str, path: str, authorization: str | None, config: AuthConfig) -> Access:

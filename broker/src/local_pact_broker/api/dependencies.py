@@ -6,9 +6,12 @@ read ``app.state``: FastAPI runs plain ``def`` dependencies in its thread pool, 
 per dependency on every request.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.responses import Response
 
 from local_pact_broker.api.request_body import json_body
 from local_pact_broker.db.storage import Database
@@ -35,3 +38,22 @@ EventBusDep = Annotated[EventBus, Depends(events)]
 
 JsonBodyDep = Annotated[object, Depends(json_body)]
 """The parsed JSON request body (``{}`` when empty); 413, 415 or 400 for bodies refused."""
+
+
+@dataclass(frozen=True)
+class BrowserPages:
+    """The HTML pages browsers get at paths the API shares with ``ui/`` (``Accept`` decides).
+
+    The app hands them over (``app.state.browser_pages``), so the API never imports the pages.
+    """
+
+    index: Callable[[Request], Response]
+    """The dashboard, at ``/``."""
+    matrix: Callable[[Database, str, str], Response]
+    """The matrix page of a provider and consumer, at ``/matrix/provider/{p}/consumer/{c}``."""
+
+
+def browser_pages(request: Request) -> BrowserPages:
+    """The pages the app was given for browsers."""
+    pages: BrowserPages = request.app.state.browser_pages
+    return pages

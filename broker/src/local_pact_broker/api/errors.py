@@ -1,4 +1,8 @@
-"""Errors the broker answers with, in the official broker's JSON shapes, and their handlers."""
+"""Errors the broker answers with, in the official broker's JSON shapes, and their handlers.
+
+Lower layers raise the refusals of ``domain/errors.py``; this module alone decides their
+status codes and bodies. :class:`BrokerError` is for answers only HTTP knows (413, 415, ...).
+"""
 
 import logging
 from typing import Any
@@ -9,6 +13,12 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from local_pact_broker.api.hal import HAL_JSON, PLAIN_JSON
+from local_pact_broker.domain.errors import (
+    InvalidInputError,
+    NotFoundError,
+    PublicationConflictError,
+    RefusalError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -25,37 +35,47 @@ class BrokerError(Exception):
         self.media_type = media_type
 
 
-def not_found(message: str | None = None) -> BrokerError:
+def not_found(message: str | None = None) -> NotFoundError:
     """404; without a message it is the official generic 'document not found'."""
-    if message is None:
-        return BrokerError(404, {"error": DOCUMENT_NOT_FOUND}, PLAIN_JSON)
-    return BrokerError(404, {"error": message})
+    return NotFoundError(message)
 
 
-def validation_failed(errors: dict[str, list[str]] | list[str]) -> BrokerError:
+def validation_failed(errors: dict[str, list[str]] | list[str]) -> InvalidInputError:
     """400 with the official ``errors`` field (a map of field to messages, or a list)."""
-    return BrokerError(400, {"errors": errors})
+    return InvalidInputError(errors)
 
 
-def _broker_error(_request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, BrokerError)  # noqa: S101 - registered for BrokerError only
+def answer_for(refusal: RefusalError) -> BrokerError:
+    """The status and body the official broker gives for a refusal."""
+    if isinstance(refusal, InvalidInputError):
+        return BrokerError(400, {"errors": refusal.errors})
+    if isinstance(refusal, NotFoundError):
+        if refusal.message is None:
+            return BrokerError(404, {"error": DOCUMENT_NOT_FOUND}, PLAIN_JSON)
+        return BrokerError(404, {"error": refusal.message})
+    if isinstance(refusal, PublicationConflictError):
+        body = {"errors": {"contracts": refusal.errors}, "notices": refusal.notices}
+        return BrokerError(409, body, PLAIN_JSON)
+    return BrokerError(400, {"errors": [str(refusal)]})
+
+
+def _response(error: BrokerError) -> JSONResponse:
     return JSONResponse(error.body, status_code=error.status, media_type=error.media_type)
 
 
-def _http_error(_request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, StarletteHTTPException)  # noqa: S101
-    if error.status_code == 404:
-        return JSONResponse({"error": DOCUMENT_NOT_FOUND}, 404, media_type=PLAIN_JSON)
-    return JSONResponse({"error": str(error.detail)}, error.status_code, media_type=PLAIN_JSON)
-
-
-def _request_validation_error(_request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, RequestValidationError)  # noqa: S101
-    messages = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()]
-    return JSONResponse({"errors": messages}, 400, media_type=HAL_JSON)
-
-
-def _unexpected_error(_request: Request, error: Exception) -> JSONResponse:
+def _handle(request: Request, error: Exception) -> JSONResponse:
+    """Every handled exception, by kind (Starlette hands handlers a plain ``Exception``)."""
+    if isinstance(error, BrokerError):
+        return _response(error)
+    if isinstance(error, RefusalError):
+        return _response(answer_for(error))
+    if isinstance(error, StarletteHTTPException):
+        if error.status_code == 404:
+            return JSONResponse({"error": DOCUMENT_NOT_FOUND}, 404, media_type=PLAIN_JSON)
+        return JSONResponse({"error": str(error.detail)}, error.status_code, media_type=PLAIN_JSON)
+    if isinstance(error, RequestValidationError):
+        messages = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()]
+        return JSONResponse({"errors": messages}, 400, media_type=HAL_JSON)
     logger.exception("unexpected error", exc_info=error)
     body = {"error": {"message": "An error has occurred. The details have been logged."}}
     return JSONResponse(body, 500, media_type=HAL_JSON)
@@ -63,7 +83,11 @@ def _unexpected_error(_request: Request, error: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Answer every error as JSON in the official shapes."""
-    app.add_exception_handler(BrokerError, _broker_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(RequestValidationError, _request_validation_error)
-    app.add_exception_handler(Exception, _unexpected_error)
+    for kind in (
+        BrokerError,
+        RefusalError,
+        StarletteHTTPException,
+        RequestValidationError,
+        Exception,
+    ):
+        app.add_exception_handler(kind, _handle)

@@ -1,12 +1,30 @@
-"""HAL+JSON building blocks: the media types, absolute links and URL path segments."""
+"""HAL+JSON building blocks: the media types, the base URL of links, link objects, responses.
+
+Paths come from the URL table (``domain/urls.py``); ``segment`` is re-exported from there for
+the pages that quote names themselves.
+"""
 
 import json
-from functools import lru_cache
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
+
+from local_pact_broker.domain import urls
+from local_pact_broker.domain.urls import segment
+
+__all__ = [
+    "HAL_JSON",
+    "PLAIN_JSON",
+    "Link",
+    "base_url",
+    "compact_json",
+    "curies",
+    "hal",
+    "hal_text",
+    "link",
+    "segment",
+]
 
 HAL_JSON = "application/hal+json;charset=utf-8"
 PLAIN_JSON = "application/json;charset=utf-8"
@@ -31,12 +49,6 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-@lru_cache(maxsize=4096)
-def segment(value: str) -> str:
-    """A value quoted for use as one URL path segment (cached: names recur in every link)."""
-    return quote(value, safe="")
-
-
 def link(
     href: str, title: str | None = None, name: str | None = None, templated: bool | None = None
 ) -> Link:
@@ -53,7 +65,8 @@ def link(
 
 def curies(base: str, context: str) -> list[Link]:
     """The ``curies`` link the official broker adds so ``pb:`` relations are documented."""
-    return [{"name": "pb", "href": f"{base}/doc/{{rel}}?context={context}", "templated": True}]
+    href = f"{urls.DOC.templated(base)}?context={context}"
+    return [{"name": "pb", "href": href, "templated": True}]
 
 
 def hal(body: dict[str, Any], status: int = 200) -> JSONResponse:

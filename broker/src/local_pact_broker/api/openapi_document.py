@@ -21,8 +21,9 @@ from fastapi.openapi.utils import get_openapi
 from local_pact_broker.api.auth import PUBLIC_PATHS, is_read
 from local_pact_broker.api.openapi_responses import FORBIDDEN, UNAUTHORIZED
 from local_pact_broker.api.openapi_schemas import COMPONENT_SCHEMAS
+from local_pact_broker.domain import urls
 
-OPENAPI_PATH = "/openapi.json"
+OPENAPI_PATH = urls.OPENAPI.template
 FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
 DESCRIPTION = (
     "A local, single-process Pact Broker speaking the official Pact Broker's HTTP API "

@@ -1,43 +1,20 @@
 """HAL bodies of the broker's resources, shaped like the official broker's decorators."""
 
 import json
-import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
-from local_pact_broker.api.hal import curies, link, segment
-from local_pact_broker.db.pacticipants_repository import (
-    branches_of_version,
-    latest_version,
-    tags_of_version,
+from local_pact_broker.api.hal import curies, link
+from local_pact_broker.db.records import (
+    BranchOfVersion,
+    PacticipantRecord,
+    PublicationRecord,
+    VersionDetails,
+    VersionRecord,
 )
-from local_pact_broker.db.pacts_repository import publications_of_consumer_version
+from local_pact_broker.domain import urls
 from local_pact_broker.domain.display_names import display_name
 from local_pact_broker.domain.timestamps import display
-
-
-def pacticipant_url(base: str, name: str) -> str:
-    """URL of a pacticipant."""
-    return f"{base}/pacticipants/{segment(name)}"
-
-
-def version_url(base: str, pacticipant: str, number: str) -> str:
-    """URL of a pacticipant version."""
-    return f"{pacticipant_url(base, pacticipant)}/versions/{segment(number)}"
-
-
-def pact_url(base: str, provider: str, consumer: str, number: str) -> str:
-    """URL of the pact a consumer version published for a provider."""
-    return (
-        f"{base}/pacts/provider/{segment(provider)}/consumer/{segment(consumer)}"
-        f"/version/{segment(number)}"
-    )
-
-
-def pact_version_url(base: str, provider: str, consumer: str, sha: str) -> str:
-    """Permalink of a pact content."""
-    return (
-        f"{base}/pacts/provider/{segment(provider)}/consumer/{segment(consumer)}/pact-version/{sha}"
-    )
 
 
 def pact_title(consumer: str, number: str, provider: str) -> str:
@@ -47,77 +24,84 @@ def pact_title(consumer: str, number: str, provider: str) -> str:
 
 def embedded_pacticipant(base: str, name: str) -> dict[str, Any]:
     """The short pacticipant form embedded in other resources."""
-    return {"name": name, "_links": {"self": {"href": pacticipant_url(base, name)}}}
+    return {"name": name, "_links": {"self": {"href": urls.PACTICIPANT.url(base, name=name)}}}
 
 
 def embedded_version(base: str, pacticipant: str, number: str) -> dict[str, Any]:
     """The short version form embedded in other resources."""
-    return {
-        "number": number,
-        "_links": {"self": link(version_url(base, pacticipant, number), "Version", number)},
-    }
+    url = urls.VERSION.url(base, name=pacticipant, number=number)
+    return {"number": number, "_links": {"self": link(url, "Version", number)}}
 
 
 def branch_versions(
-    base: str, db: sqlite3.Connection, version: sqlite3.Row
+    base: str, version: VersionRecord, branches: Sequence[BranchOfVersion]
 ) -> list[dict[str, Any]]:
     """The ``branchVersions`` of a version."""
-    pacticipant = version["pacticipant_name"]
     return [
         {
-            "name": row["name"],
-            "latest": bool(row["latest"]),
+            "name": branch.name,
+            "latest": branch.latest,
             "_links": {
                 "self": link(
-                    f"{pacticipant_url(base, pacticipant)}/branches/{segment(row['name'])}"
-                    f"/versions/{segment(version['number'])}",
+                    urls.BRANCH_VERSION.url(
+                        base, name=version.pacticipant, branch=branch.name, number=version.number
+                    ),
                     "Branch version",
-                    row["name"],
+                    branch.name,
                 )
             },
         }
-        for row in branches_of_version(db, version["id"])
+        for branch in branches
     ]
 
 
-def tags(base: str, db: sqlite3.Connection, version: sqlite3.Row) -> list[dict[str, Any]]:
+def tags(base: str, version: VersionRecord, names: Sequence[str]) -> list[dict[str, Any]]:
     """The embedded ``tags`` of a version."""
-    url = version_url(base, version["pacticipant_name"], version["number"])
     return [
-        {"name": name, "_links": {"self": link(f"{url}/tags/{segment(name)}", "Tag", name)}}
-        for name in tags_of_version(db, version["id"])
+        {
+            "name": name,
+            "_links": {
+                "self": link(
+                    urls.TAG.url(base, name=version.pacticipant, number=version.number, tag=name),
+                    "Tag",
+                    name,
+                )
+            },
+        }
+        for name in names
     ]
 
 
 def version_body(
     base: str,
-    db: sqlite3.Connection,
-    version: sqlite3.Row,
+    details: VersionDetails,
     environment_links: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
     """``GET /pacticipants/{p}/versions/{v}``."""
-    pacticipant = version["pacticipant_name"]
-    number = version["number"]
-    url = version_url(base, pacticipant, number)
+    version = details.version
+    pacticipant, number = version.pacticipant, version.number
     pacts = [
         link(
-            pact_url(base, row["provider_name"], pacticipant, number),
+            urls.PACT.url(base, provider=provider, consumer=pacticipant, number=number),
             "Pact",
-            pact_title(pacticipant, number, row["provider_name"]),
+            pact_title(pacticipant, number, provider),
         )
-        for row in publications_of_consumer_version(db, version["id"])
+        for provider in details.providers
     ]
     links: dict[str, Any] = {
-        "self": link(url, "Version", number),
-        "pb:pacticipant": link(pacticipant_url(base, pacticipant), "Pacticipant", pacticipant),
+        "self": link(urls.VERSION.url(base, name=pacticipant, number=number), "Version", number),
+        "pb:pacticipant": link(
+            urls.PACTICIPANT.url(base, name=pacticipant), "Pacticipant", pacticipant
+        ),
         "pb:tag": link(
-            f"{url}/tags/{{tag}}",
+            urls.TAG.templated(base, name=pacticipant, number=number),
             "Get, create or delete a tag for this pacticipant version",
             templated=True,
         ),
         "pb:latest-verification-results-where-pacticipant-is-consumer": link(
-            f"{base}/verification-results/consumer/{segment(pacticipant)}/version/"
-            f"{segment(number)}/latest",
+            urls.LATEST_CONSUMER_VERSION_VERIFICATION_RESULTS.url(
+                base, consumer=pacticipant, number=number
+            ),
             "Latest verification results for consumer version",
         ),
         "pb:pact-versions": pacts,
@@ -128,75 +112,76 @@ def version_body(
         links["pb:deployed-environments"] = []
     body: dict[str, Any] = {
         "number": number,
-        "createdAt": display(version["created_at"]),
+        "createdAt": display(version.created_at),
         "_embedded": {
-            "branchVersions": branch_versions(base, db, version),
-            "tags": tags(base, db, version),
+            "branchVersions": branch_versions(base, version, details.branches),
+            "tags": tags(base, version, details.tags),
         },
         "_links": links,
     }
-    if version["build_url"]:
-        body["buildUrl"] = version["build_url"]
-    if version["updated_at"]:
-        body["updatedAt"] = display(version["updated_at"])
+    if version.build_url:
+        body["buildUrl"] = version.build_url
+    if version.updated_at:
+        body["updatedAt"] = display(version.updated_at)
     return body
 
 
 def pacticipant_body(
-    base: str, db: sqlite3.Connection, row: sqlite3.Row, *, listed: bool = False
+    base: str, pacticipant: PacticipantRecord, latest_version: str | None, *, listed: bool = False
 ) -> dict[str, Any]:
-    """``GET /pacticipants/{p}``; ``listed``: as an item of ``GET /pacticipants``."""
-    name = row["name"]
-    url = pacticipant_url(base, name)
+    """``GET /pacticipants/{p}``; ``latest_version`` is the number of its newest version.
+
+    ``listed``: as an item of ``GET /pacticipants``.
+    """
+    name = pacticipant.name
     embedded: dict[str, Any] = {"labels": []}
-    latest = latest_version(db, name)
-    if latest is not None:
-        short = embedded_version(base, name, latest["number"])
+    if latest_version is not None:
+        short = embedded_version(base, name, latest_version)
         embedded["latestVersion"] = short
         embedded["latest-version"] = {
             **short,
             "name": "DEPRECATED - please use latestVersion",
             "title": "DEPRECATED - please use latestVersion",
         }
+    versions = urls.VERSIONS.url(base, name=name)
     body: dict[str, Any] = {
         "name": name,
-        "displayName": display_name(name, row["display_name"]),
-        "createdAt": display(row["created_at"]),
+        "displayName": display_name(name, pacticipant.display_name),
+        "createdAt": display(pacticipant.created_at),
         "_embedded": embedded,
         "_links": {
-            "self": {"href": url},
-            "pb:versions": {"href": f"{url}/versions"},
-            "versions": {"href": f"{url}/versions", "title": "Deprecated - use pb:versions"},
+            "self": {"href": urls.PACTICIPANT.url(base, name=name)},
+            "pb:versions": {"href": versions},
+            "versions": {"href": versions, "title": "Deprecated - use pb:versions"},
             "pb:version": link(
-                f"{url}/versions/{{version}}",
+                urls.VERSION.templated(base, name=name),
                 "Get, create or delete a pacticipant version",
                 templated=True,
             ),
             "pb:version-tag": link(
-                f"{url}/versions/{{version}}/tags/{{tag}}",
+                urls.TAG.templated(base, name=name),
                 f"Get, create or delete a tag for a version of {name}",
                 templated=True,
             ),
-            "pb:branches": {"href": f"{url}/branches"},
+            "pb:branches": {"href": urls.BRANCHES.url(base, name=name)},
             "pb:branch-version": link(
-                f"{url}/branches/{{branch}}/versions/{{version}}",
+                urls.BRANCH_VERSION.templated(base, name=name),
                 f"Get or add/create a version for a branch of {name}",
                 templated=True,
             ),
             # Advertised as by the official broker; the badge endpoints are not served yet.
             "pb:can-i-deploy-badge": link(
-                f"{url}/latest-version/{{tag}}/can-i-deploy/to/{{environmentTag}}/badge",
+                urls.CAN_I_DEPLOY_BADGE.templated(base, name=name),
                 f"Can I Deploy {name} badge",
                 templated=True,
             ),
             "pb:can-i-deploy-branch-to-environment-badge": link(
-                f"{url}/branches/{{branch}}/latest-version/can-i-deploy/to-environment/"
-                "{environment}/badge",
+                urls.CAN_I_DEPLOY_BRANCH_BADGE.templated(base, name=name),
                 f"Can I Deploy {name} from branch to environment badge",
                 templated=True,
             ),
             "pb:label": link(
-                f"{url}/labels/{{label}}",
+                urls.PACTICIPANT_LABEL.templated(base, name=name),
                 f"Get, create or delete a label for {name}",
                 templated=True,
             ),
@@ -206,89 +191,101 @@ def pacticipant_body(
     }
     if listed:  # the official list items have no such link
         del body["_links"]["pb:deployed-environments"]
-    if row["updated_at"] != row["created_at"]:  # as the official: only once updated
-        body["updatedAt"] = display(row["updated_at"])
-    if row["main_branch"]:
-        body["mainBranch"] = row["main_branch"]
-    if row["repository_url"]:
-        body["repositoryUrl"] = row["repository_url"]
+    if pacticipant.updated_at != pacticipant.created_at:  # as the official: only once updated
+        body["updatedAt"] = display(pacticipant.updated_at)
+    if pacticipant.main_branch:
+        body["mainBranch"] = pacticipant.main_branch
+    if pacticipant.repository_url:
+        body["repositoryUrl"] = pacticipant.repository_url
     return body
 
 
 def pact_body(
     base: str,
-    publication: sqlite3.Row,
+    publication: PublicationRecord,
     verification_results_url: str,
     consumer_versions: list[str] | None = None,
 ) -> dict[str, Any]:
     """A pact document with the official broker's ``_links`` and ``createdAt`` added."""
-    provider = publication["provider_name"]
-    consumer = publication["consumer_name"]
-    number = publication["consumer_version_number"]
-    sha = publication["sha"]
-    pair = f"{base}/pacts/provider/{segment(provider)}/consumer/{segment(consumer)}"
-    this_url = pact_url(base, provider, consumer, number)
-    permalink = pact_version_url(base, provider, consumer, sha)
+    provider = publication.provider
+    consumer = publication.consumer
+    number = publication.consumer_version_number
+    sha = publication.sha
+    pair = {"provider": provider, "consumer": consumer}
+    pact = {**pair, "number": number}
     title = pact_title(consumer, number, provider)
-    version_link = version_url(base, consumer, number)
+    version = {"name": consumer, "number": number}
+    permalink = urls.PACT_VERSION.url(base, sha=sha, **pair)
     links: dict[str, Any] = {
-        "self": link(this_url, "Pact", title),
-        "pb:consumer": link(pacticipant_url(base, consumer), "Consumer", consumer),
-        "pb:consumer-version": link(version_link, "Consumer version", number),
-        "pb:provider": link(pacticipant_url(base, provider), "Provider", provider),
+        "self": link(urls.PACT.url(base, **pact), "Pact", title),
+        "pb:consumer": link(urls.PACTICIPANT.url(base, name=consumer), "Consumer", consumer),
+        "pb:consumer-version": link(urls.VERSION.url(base, **version), "Consumer version", number),
+        "pb:provider": link(urls.PACTICIPANT.url(base, name=provider), "Provider", provider),
         "pb:pact-version": link(permalink, "Pact content version permalink", sha),
-        "pb:latest-pact-version": link(f"{pair}/latest", "Latest version of this pact"),
-        "pb:all-pact-versions": link(f"{pair}/versions", "All versions of this pact"),
+        "pb:latest-pact-version": link(
+            urls.LATEST_PACT.url(base, **pair), "Latest version of this pact"
+        ),
+        "pb:all-pact-versions": link(
+            urls.PACT_VERSIONS.url(base, **pair), "All versions of this pact"
+        ),
         "pb:latest-untagged-pact-version": link(
-            f"{pair}/latest-untagged", "Latest untagged version of this pact"
+            urls.LATEST_UNTAGGED_PACT.url(base, **pair), "Latest untagged version of this pact"
         ),
         "pb:latest-tagged-pact-version": link(
-            f"{pair}/latest/{{tag}}", "Latest tagged version of this pact", templated=True
+            urls.LATEST_TAGGED_PACT.templated(base, **pair),
+            "Latest tagged version of this pact",
+            templated=True,
         ),
         "pb:previous-distinct": link(
-            f"{this_url}/previous-distinct", "Previous distinct version of this pact"
+            urls.PACT_PREVIOUS_DISTINCT.url(base, **pact),
+            "Previous distinct version of this pact",
         ),
         "pb:diff-previous-distinct": link(
-            f"{this_url}/diff/previous-distinct",
+            urls.PACT_DIFF_PREVIOUS_DISTINCT.url(base, **pact),
             "Diff with previous distinct version of this pact",
         ),
         "pb:diff": link(
-            f"{permalink}/diff/pact-version/{{pactVersion}}",
+            urls.PACT_VERSION_DIFF.templated(base, sha=sha, **pair),
             "Diff with another specified version of this pact",
             templated=True,
         ),
         "pb:pact-webhooks": link(
-            f"{base}/webhooks/provider/{segment(provider)}/consumer/{segment(consumer)}",
+            urls.WEBHOOKS_FOR_PACT.url(base, **pair),
             f"Webhooks for the pact between {consumer} and {provider}",
         ),
         "pb:consumer-webhooks": link(
-            f"{base}/webhooks/consumer/{segment(provider)}",
+            urls.WEBHOOKS_FOR_CONSUMER.url(base, consumer=provider),
             f"Webhooks for all pacts with provider {provider}",
         ),
         "pb:tag-prod-version": link(
-            f"{version_link}/tags/prod",
+            urls.TAG.url(base, tag="prod", **version),
             "PUT to this resource to tag this consumer version as 'production'",
         ),
         "pb:tag-version": link(
-            f"{version_link}/tags/{{tag}}", "PUT to this resource to tag this consumer version"
+            urls.TAG.templated(base, **version),
+            "PUT to this resource to tag this consumer version",
         ),
         "pb:publish-verification-results": link(
             verification_results_url, "Publish verification results"
         ),
-        "pb:latest-verification-results": {"href": f"{permalink}/verification-results/latest"},
+        "pb:latest-verification-results": {
+            "href": urls.LATEST_VERIFICATION_RESULTS.url(base, sha=sha, **pair)
+        },
         "pb:triggered-webhooks": link(
-            f"{this_url}/triggered-webhooks", "Webhooks triggered by the publication of this pact"
+            urls.PACT_TRIGGERED_WEBHOOKS.url(base, **pact),
+            "Webhooks triggered by the publication of this pact",
         ),
         "pb:matrix-for-consumer-version": link(
-            f"{base}/matrix?q%5B%5D%5Bpacticipant%5D={segment(consumer)}"
-            f"&q%5B%5D%5Bversion%5D={segment(number)}&latestby=cvpv",
+            f"{urls.MATRIX.url(base)}?q%5B%5D%5Bpacticipant%5D={urls.segment(consumer)}"
+            f"&q%5B%5D%5Bversion%5D={urls.segment(number)}&latestby=cvpv",
             "View matrix rows for the consumer version to which this pact belongs",
         ),
         "curies": curies(base, "pact"),
     }
     if consumer_versions is not None:
         links["pb:consumer-versions"] = [
-            link(version_url(base, consumer, n), "Consumer version", n) for n in consumer_versions
+            link(urls.VERSION.url(base, name=consumer, number=n), "Consumer version", n)
+            for n in consumer_versions
         ]
-    content: dict[str, Any] = json.loads(publication["content"])
-    return {**content, "createdAt": display(publication["created_at"]), "_links": links}
+    content: dict[str, Any] = json.loads(publication.content)
+    return {**content, "createdAt": display(publication.created_at), "_links": links}

@@ -7,10 +7,10 @@ of consumers, branches and deployments, not the number of stored versions.
 """
 
 import json
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 
+from local_pact_broker.db.storage import Connection, Row
 from local_pact_broker.domain.models import PacticipantVersion, Publication, Verification
 
 # Columns in the order _publication_models unpacks them.
@@ -89,7 +89,7 @@ _LABEL_QUERIES = (
 class _VersionLabels:
     """Branches, tags and current environments of a set of versions: four queries."""
 
-    def __init__(self, db: sqlite3.Connection, wanted: str) -> None:
+    def __init__(self, db: Connection, wanted: str) -> None:
         found: list[dict[int, list[str]]] = []
         for sql in _LABEL_QUERIES:
             by_version: dict[int, list[str]] = defaultdict(list)
@@ -111,7 +111,7 @@ class _VersionLabels:
         )
 
 
-def version_models(db: sqlite3.Connection, ids: Iterable[int]) -> dict[int, PacticipantVersion]:
+def version_models(db: Connection, ids: Iterable[int]) -> dict[int, PacticipantVersion]:
     """Versions by id with their branches, tags and environments: five queries in all."""
     wanted = _ids(ids)
     if wanted == "[]":
@@ -126,7 +126,7 @@ def version_models(db: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Pact
     return {vid: labels.version(vid, number, name) for vid, number, name in rows}
 
 
-def _publication_models(db: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Publication]:
+def _publication_models(db: Connection, rows: list[Row]) -> list[Publication]:
     """Models of ``_PUBLICATIONS`` rows, whose consumer version columns spare a versions query."""
     labels = _VersionLabels(db, _ids(row["consumer_version_id"] for row in rows))
     versions: dict[int, PacticipantVersion] = {}
@@ -143,9 +143,7 @@ def _publication_models(db: sqlite3.Connection, rows: list[sqlite3.Row]) -> list
     return publications
 
 
-def verification_candidates(
-    db: sqlite3.Connection, provider: str
-) -> tuple[list[Publication], list[int]]:
+def verification_candidates(db: Connection, provider: str) -> tuple[list[Publication], list[int]]:
     """Publications for the provider that any selector, pending or WIP rule can pick.
 
     Also returns their pact version ids, to load only the verifications that matter.
@@ -167,7 +165,7 @@ def verification_candidates(
 
 
 def publications_of_versions(
-    db: sqlite3.Connection, version_ids: Iterable[int], providers: Iterable[str]
+    db: Connection, version_ids: Iterable[int], providers: Iterable[str]
 ) -> tuple[list[Publication], list[int]]:
     """Pacts published by these consumer versions for these providers, and their pact ids."""
     rows = db.execute(
@@ -181,7 +179,7 @@ def publications_of_versions(
     return _publication_models(db, rows), [row["pact_version_id"] for row in rows]
 
 
-def verifications_of(db: sqlite3.Connection, pact_version_ids: Iterable[int]) -> list[Verification]:
+def verifications_of(db: Connection, pact_version_ids: Iterable[int]) -> list[Verification]:
     """Every verification of these pact contents, oldest first."""
     rows = db.execute(
         _VERIFICATIONS  # noqa: S608 - constant SQL fragments; values are bound

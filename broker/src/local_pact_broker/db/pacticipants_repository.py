@@ -1,13 +1,32 @@
 """SQL for pacticipants, their versions, branches and tags."""
 
-import sqlite3
+from dataclasses import replace
 
-from local_pact_broker.api.errors import validation_failed
+from local_pact_broker.db.records import (
+    PACTICIPANT_COLUMNS,
+    VERSION_COLUMNS,
+    BranchOfVersion,
+    PacticipantRecord,
+    VersionDetails,
+    VersionRecord,
+)
+from local_pact_broker.db.storage import Connection
+from local_pact_broker.domain.errors import InvalidInputError
 from local_pact_broker.domain.limits import MAX_TAGS_PER_VERSION, name_problems, too_many_tags
 from local_pact_broker.domain.models import PacticipantVersion
 from local_pact_broker.domain.timestamps import now
 
 MAIN_BRANCH_CANDIDATES = ("main", "master", "develop")
+
+_PACTICIPANT = f"SELECT {PACTICIPANT_COLUMNS} FROM pacticipants p"  # noqa: S608 - constants
+_VERSION = (
+    f"SELECT {VERSION_COLUMNS} FROM versions v"  # noqa: S608 - constant SQL fragments
+    " JOIN pacticipants p ON p.id = v.pacticipant_id"
+)
+
+
+class VersionNotFoundError(LookupError):
+    """A version id that is not in the database (ids come from rows read before)."""
 
 
 def check_name(field: str, value: str, *, pacticipant: bool = False) -> None:
@@ -18,40 +37,48 @@ def check_name(field: str, value: str, *, pacticipant: bool = False) -> None:
     """
     problems = name_problems(value, pacticipant=pacticipant)
     if problems:
-        raise validation_failed({field: [f"{field} {p}" for p in problems]})
+        raise InvalidInputError({field: [f"{field} {p}" for p in problems]})
 
 
-def find_pacticipant(db: sqlite3.Connection, name: str) -> sqlite3.Row | None:
-    """The pacticipant row with this exact name."""
-    row: sqlite3.Row | None = db.execute(
-        "SELECT * FROM pacticipants WHERE name = ?", (name,)
-    ).fetchone()
-    return row
+def find_pacticipant(db: Connection, name: str) -> PacticipantRecord | None:
+    """The pacticipant with this exact name."""
+    row = db.execute(_PACTICIPANT + " WHERE p.name = ?", (name,)).fetchone()
+    return None if row is None else PacticipantRecord(*row)
 
 
-def all_pacticipants(db: sqlite3.Connection) -> list[sqlite3.Row]:
+def all_pacticipants(db: Connection) -> list[PacticipantRecord]:
     """Every pacticipant, by name."""
-    return db.execute("SELECT * FROM pacticipants ORDER BY lower(name)").fetchall()
+    return [PacticipantRecord(*row) for row in db.execute(_PACTICIPANT + " ORDER BY lower(p.name)")]
 
 
-def ensure_pacticipant(db: sqlite3.Connection, name: str) -> sqlite3.Row:
+def pacticipant_names(db: Connection) -> list[str]:
+    """The name of every pacticipant, as :func:`all_pacticipants` orders them."""
+    return [str(row[0]) for row in db.execute("SELECT name FROM pacticipants ORDER BY lower(name)")]
+
+
+def main_branches(db: Connection) -> dict[str, str | None]:
+    """The main branch of every pacticipant (None where none is set), by name."""
+    return dict(db.execute("SELECT name, main_branch FROM pacticipants").fetchall())
+
+
+def ensure_pacticipant(db: Connection, name: str) -> PacticipantRecord:
     """The pacticipant with this name, created if missing."""
-    row = find_pacticipant(db, name)
-    if row is not None:
-        return row
+    found = find_pacticipant(db, name)
+    if found is not None:
+        return found
     check_name("pacticipant name", name, pacticipant=True)
     stamp = now()
-    db.execute(
-        "INSERT INTO pacticipants (name, display_name, created_at, updated_at) VALUES (?,?,?,?)",
-        (name, "", stamp, stamp),  # "" = none given: shown as generate_display_name(name)
-    )
-    created = find_pacticipant(db, name)
-    assert created is not None  # noqa: S101 - just inserted in this transaction
-    return created
+    # display_name "" = none given: shown as generate_display_name(name)
+    row = db.execute(
+        "INSERT INTO pacticipants (name, display_name, created_at, updated_at) VALUES (?,?,?,?)"
+        " RETURNING id",
+        (name, "", stamp, stamp),
+    ).fetchone()
+    return PacticipantRecord(row[0], name, "", None, None, stamp, stamp)
 
 
 def update_pacticipant(
-    db: sqlite3.Connection,
+    db: Connection,
     pacticipant_id: int,
     *,
     main_branch: str | None,
@@ -74,110 +101,100 @@ def update_pacticipant(
     )
 
 
-def find_version(db: sqlite3.Connection, pacticipant: str, number: str) -> sqlite3.Row | None:
-    """The version row (with ``pacticipant_name``) for this pacticipant and number."""
-    row: sqlite3.Row | None = db.execute(
-        "SELECT v.*, p.name AS pacticipant_name FROM versions v "
-        "JOIN pacticipants p ON p.id = v.pacticipant_id WHERE p.name = ? AND v.number = ?",
-        (pacticipant, number),
-    ).fetchone()
-    return row
+def find_version(db: Connection, pacticipant: str, number: str) -> VersionRecord | None:
+    """The version of this pacticipant with this number."""
+    row = db.execute(_VERSION + " WHERE p.name = ? AND v.number = ?", (pacticipant, number))
+    found = row.fetchone()
+    return None if found is None else VersionRecord(*found)
 
 
-def version_by_id(db: sqlite3.Connection, version_id: int) -> sqlite3.Row:
-    """The version row (with ``pacticipant_name``) with this id; it must exist."""
-    row: sqlite3.Row = db.execute(
-        "SELECT v.*, p.name AS pacticipant_name FROM versions v "
-        "JOIN pacticipants p ON p.id = v.pacticipant_id WHERE v.id = ?",
-        (version_id,),
-    ).fetchone()
-    return row
+def version_by_id(db: Connection, version_id: int) -> VersionRecord:
+    """The version with this id; :class:`VersionNotFoundError` if there is none."""
+    row = db.execute(_VERSION + " WHERE v.id = ?", (version_id,)).fetchone()
+    if row is None:
+        raise VersionNotFoundError(f"no version with id {version_id}")
+    return VersionRecord(*row)
 
 
 def latest_version(
-    db: sqlite3.Connection, pacticipant: str, tag: str | None = None
-) -> sqlite3.Row | None:
+    db: Connection, pacticipant: str, tag: str | None = None
+) -> VersionRecord | None:
     """The most recently created version of a pacticipant, optionally with a tag."""
-    sql = (
-        "SELECT v.*, p.name AS pacticipant_name FROM versions v "
-        "JOIN pacticipants p ON p.id = v.pacticipant_id WHERE p.name = ?"
-    )
+    sql = _VERSION + " WHERE p.name = ?"
     params: tuple[str, ...] = (pacticipant,)
     if tag is not None:
         sql += " AND EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.id AND t.name = ?)"
         params = (pacticipant, tag)
-    row: sqlite3.Row | None = db.execute(sql + " ORDER BY v.id DESC LIMIT 1", params).fetchone()
-    return row
+    row = db.execute(sql + " ORDER BY v.id DESC LIMIT 1", params).fetchone()
+    return None if row is None else VersionRecord(*row)
 
 
-def versions_of(db: sqlite3.Connection, pacticipant: str) -> list[sqlite3.Row]:
+def versions_of(db: Connection, pacticipant: str) -> list[VersionRecord]:
     """All versions of a pacticipant, newest first."""
-    return db.execute(
-        "SELECT v.*, p.name AS pacticipant_name FROM versions v "
-        "JOIN pacticipants p ON p.id = v.pacticipant_id WHERE p.name = ? ORDER BY v.id DESC",
-        (pacticipant,),
-    ).fetchall()
+    rows = db.execute(_VERSION + " WHERE p.name = ? ORDER BY v.id DESC", (pacticipant,))
+    return [VersionRecord(*row) for row in rows]
 
 
 def ensure_version(
-    db: sqlite3.Connection,
-    pacticipant: sqlite3.Row,
+    db: Connection,
+    pacticipant: PacticipantRecord,
     number: str,
     build_url: str | None = None,
     *,
     updated: bool = False,
-) -> tuple[sqlite3.Row, bool]:
+) -> tuple[VersionRecord, bool]:
     """The version, created if missing; the flag says whether it was created now.
 
     ``updated``: a version created here gets ``updated_at`` (shown as ``updatedAt``), as the
     official broker's versions made by its version, branch, tag and verification resources;
     versions made by publishing a pact have none.
     """
-    existing = find_version(db, pacticipant["name"], number)
+    existing = find_version(db, pacticipant.name, number)
     if existing is not None:
-        if build_url and existing["build_url"] != build_url:
-            db.execute(
-                "UPDATE versions SET build_url = ? WHERE id = ?", (build_url, existing["id"])
-            )
-        row = find_version(db, pacticipant["name"], number)
-        assert row is not None  # noqa: S101
-        return row, False
+        if build_url and existing.build_url != build_url:
+            db.execute("UPDATE versions SET build_url = ? WHERE id = ?", (build_url, existing.id))
+            existing = replace(existing, build_url=build_url)
+        return existing, False
     check_name("version number", number)
     stamp = now()
-    db.execute(
+    updated_at = stamp if updated else None
+    row = db.execute(
         "INSERT INTO versions (pacticipant_id, number, build_url, created_at, updated_at)"
-        " VALUES (?,?,?,?,?)",
-        (pacticipant["id"], number, build_url, stamp, stamp if updated else None),
+        " VALUES (?,?,?,?,?) RETURNING id",
+        (pacticipant.id, number, build_url, stamp, updated_at),
+    ).fetchone()
+    version = VersionRecord(
+        row[0], pacticipant.id, pacticipant.name, number, build_url, stamp, updated_at
     )
-    row = find_version(db, pacticipant["name"], number)
-    assert row is not None  # noqa: S101
-    return row, True
+    return version, True
 
 
-def touch_version(db: sqlite3.Connection, version_id: int) -> None:
+def touch_version(db: Connection, version: VersionRecord) -> VersionRecord:
     """Record that a version was updated (``create-or-update-version`` on an existing one)."""
-    db.execute("UPDATE versions SET updated_at = ? WHERE id = ?", (now(), version_id))
+    stamp = now()
+    db.execute("UPDATE versions SET updated_at = ? WHERE id = ?", (stamp, version.id))
+    return replace(version, updated_at=stamp)
 
 
-def add_branch_version(db: sqlite3.Connection, version: sqlite3.Row, branch: str) -> None:
+def add_branch_version(db: Connection, version: VersionRecord, branch: str) -> None:
     """Put a version on a branch (creating the branch), and adopt a main branch if none is set.
 
     Putting it there again records the update (``updated_at``), as the official upsert does.
     """
     check_name("branch name", branch)
-    pacticipant_id = version["pacticipant_id"]
+    pacticipant_id = version.pacticipant_id
     db.execute(
         "INSERT OR IGNORE INTO branches (pacticipant_id, name, created_at) VALUES (?,?,?)",
         (pacticipant_id, branch, now()),
     )
     branch_id = db.execute(
         "SELECT id FROM branches WHERE pacticipant_id = ? AND name = ?", (pacticipant_id, branch)
-    ).fetchone()["id"]
+    ).fetchone()[0]
     stamp = now()
     db.execute(
         "INSERT INTO branch_versions (branch_id, version_id, created_at) VALUES (?,?,?)"
         " ON CONFLICT (branch_id, version_id) DO UPDATE SET updated_at = excluded.created_at",
-        (branch_id, version["id"], stamp),
+        (branch_id, version.id, stamp),
     )
     if branch in MAIN_BRANCH_CANDIDATES:
         db.execute(
@@ -187,17 +204,29 @@ def add_branch_version(db: sqlite3.Connection, version: sqlite3.Row, branch: str
         )
 
 
-def branch_created_at(db: sqlite3.Connection, pacticipant: str, branch: str) -> str | None:
+def branch_created_at(db: Connection, pacticipant: str, branch: str) -> str | None:
     """When the branch was first used, or ``None`` if it does not exist."""
     row = db.execute(
         "SELECT b.created_at FROM branches b JOIN pacticipants p ON p.id = b.pacticipant_id "
         "WHERE p.name = ? AND b.name = ?",
         (pacticipant, branch),
     ).fetchone()
-    return None if row is None else str(row["created_at"])
+    return None if row is None else str(row[0])
 
 
-def add_tag(db: sqlite3.Connection, version_id: int, tag: str) -> bool:
+def branch_version_times(
+    db: Connection, version_id: int, branch: str
+) -> tuple[str, str | None] | None:
+    """When the version was put on the branch and last put there again; None if it is not."""
+    row = db.execute(
+        "SELECT bv.created_at, bv.updated_at FROM branch_versions bv"
+        " JOIN branches b ON b.id = bv.branch_id WHERE bv.version_id = ? AND b.name = ?",
+        (version_id, branch),
+    ).fetchone()
+    return None if row is None else (str(row[0]), row[1])
+
+
+def add_tag(db: Connection, version_id: int, tag: str) -> bool:
     """Tag a version; ``True`` if the tag is new. 400 beyond ``MAX_TAGS_PER_VERSION`` tags."""
     check_name("tag name", tag)
     cursor = db.execute(
@@ -208,41 +237,84 @@ def add_tag(db: sqlite3.Connection, version_id: int, tag: str) -> bool:
         return False
     count = db.execute("SELECT count(*) FROM tags WHERE version_id = ?", (version_id,)).fetchone()
     if count[0] > MAX_TAGS_PER_VERSION:
-        raise validation_failed({"tags": [too_many_tags(count[0])]})
+        raise InvalidInputError({"tags": [too_many_tags(count[0])]})
     return True
 
 
-def branches_of_version(db: sqlite3.Connection, version_id: int) -> list[sqlite3.Row]:
-    """Branch rows of a version, with ``latest`` telling if it is the branch's newest version."""
-    return db.execute(
-        "SELECT b.name, b.id, (SELECT max(bv2.version_id) FROM branch_versions bv2 "
+def remove_tag(db: Connection, version_id: int, tag: str) -> bool:
+    """Remove a tag from a version; ``False`` if it had no such tag."""
+    deleted = db.execute("DELETE FROM tags WHERE version_id = ? AND name = ?", (version_id, tag))
+    return deleted.rowcount == 1
+
+
+def branches_of_version(db: Connection, version_id: int) -> list[BranchOfVersion]:
+    """Branches of a version, in the order it was put on them."""
+    rows = db.execute(
+        "SELECT b.name, (SELECT max(bv2.version_id) FROM branch_versions bv2 "
         "WHERE bv2.branch_id = b.id) = bv.version_id AS latest "
         "FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id "
         "WHERE bv.version_id = ? ORDER BY bv.id",
         (version_id,),
-    ).fetchall()
+    )
+    return [BranchOfVersion(str(name), bool(latest)) for name, latest in rows]
 
 
-def tags_of_version(db: sqlite3.Connection, version_id: int) -> list[str]:
+def branch_names_of_version(db: Connection, version_id: int) -> list[str]:
+    """Names of the branches of a version, in the order it was put on them."""
+    rows = db.execute(
+        "SELECT b.name FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id "
+        "WHERE bv.version_id = ? ORDER BY bv.id",
+        (version_id,),
+    )
+    return [str(row[0]) for row in rows]
+
+
+def tags_of_version(db: Connection, version_id: int) -> list[str]:
     """Tag names of a version, oldest first."""
     rows = db.execute(
         "SELECT name FROM tags WHERE version_id = ? ORDER BY created_at", (version_id,)
     ).fetchall()
-    return [str(r["name"]) for r in rows]
+    return [str(row[0]) for row in rows]
 
 
-def versions_on_branch(db: sqlite3.Connection, pacticipant: str, branch: str) -> list[sqlite3.Row]:
+def version_details(db: Connection, version: VersionRecord) -> VersionDetails:
+    """A version with its branches, tags and the providers it published pacts for."""
+    providers = db.execute(
+        "SELECT pr.name FROM pact_publications pub JOIN pacticipants pr ON pr.id = pub.provider_id"
+        " WHERE pub.consumer_version_id = ? ORDER BY pr.name",
+        (version.id,),
+    )
+    return VersionDetails(
+        version=version,
+        branches=tuple(branches_of_version(db, version.id)),
+        tags=tuple(tags_of_version(db, version.id)),
+        providers=tuple(str(row[0]) for row in providers),
+    )
+
+
+def versions_on_branch(db: Connection, pacticipant: str, branch: str) -> list[VersionRecord]:
     """Versions of a pacticipant on a branch, newest first."""
-    return db.execute(
-        "SELECT v.*, p.name AS pacticipant_name FROM versions v "
-        "JOIN pacticipants p ON p.id = v.pacticipant_id "
-        "JOIN branch_versions bv ON bv.version_id = v.id JOIN branches b ON b.id = bv.branch_id "
-        "WHERE p.name = ? AND b.name = ? ORDER BY v.id DESC",
+    rows = db.execute(
+        _VERSION + " JOIN branch_versions bv ON bv.version_id = v.id"
+        " JOIN branches b ON b.id = bv.branch_id"
+        " WHERE p.name = ? AND b.name = ? ORDER BY v.id DESC",
         (pacticipant, branch),
-    ).fetchall()
+    )
+    return [VersionRecord(*row) for row in rows]
 
 
-def environments_of_version(db: sqlite3.Connection, version_id: int) -> tuple[list[str], list[str]]:
+def latest_version_on_branch(db: Connection, pacticipant: str, branch: str) -> VersionRecord | None:
+    """The newest version of a pacticipant on a branch."""
+    row = db.execute(
+        _VERSION + " JOIN branch_versions bv ON bv.version_id = v.id"
+        " JOIN branches b ON b.id = bv.branch_id"
+        " WHERE p.name = ? AND b.name = ? ORDER BY v.id DESC LIMIT 1",
+        (pacticipant, branch),
+    ).fetchone()
+    return None if row is None else VersionRecord(*row)
+
+
+def environments_of_version(db: Connection, version_id: int) -> tuple[list[str], list[str]]:
     """Names of environments the version is currently deployed to and released to."""
     deployed = db.execute(
         "SELECT DISTINCT e.name FROM deployed_versions d JOIN environments e "
@@ -254,24 +326,24 @@ def environments_of_version(db: sqlite3.Connection, version_id: int) -> tuple[li
         "ON e.id = r.environment_id WHERE r.version_id = ? AND r.support_ended_at IS NULL",
         (version_id,),
     ).fetchall()
-    return [str(r["name"]) for r in deployed], [str(r["name"]) for r in released]
+    return [str(r[0]) for r in deployed], [str(r[0]) for r in released]
 
 
-def version_model(db: sqlite3.Connection, version: sqlite3.Row) -> PacticipantVersion:
-    """The plain-data view of a version row, with its branches, tags and environments."""
-    deployed, released = environments_of_version(db, version["id"])
+def version_model(db: Connection, version: VersionRecord) -> PacticipantVersion:
+    """The plain-data view of a version, with its branches, tags and environments."""
+    deployed, released = environments_of_version(db, version.id)
     return PacticipantVersion(
-        pacticipant=version["pacticipant_name"],
-        number=version["number"],
-        order=version["id"],
-        branches=tuple(str(b["name"]) for b in branches_of_version(db, version["id"])),
-        tags=tuple(tags_of_version(db, version["id"])),
+        pacticipant=version.pacticipant,
+        number=version.number,
+        order=version.id,
+        branches=tuple(branch_names_of_version(db, version.id)),
+        tags=tuple(tags_of_version(db, version.id)),
         deployed_to=tuple(deployed),
         released_to=tuple(released),
     )
 
 
-def delete_branch(db: sqlite3.Connection, pacticipant: str, branch: str) -> bool:
+def delete_branch(db: Connection, pacticipant: str, branch: str) -> bool:
     """Remove a branch and its branch-versions (the versions stay); ``False`` if not found."""
     row = db.execute(
         "SELECT b.id FROM branches b JOIN pacticipants p ON p.id = b.pacticipant_id "
@@ -280,20 +352,69 @@ def delete_branch(db: sqlite3.Connection, pacticipant: str, branch: str) -> bool
     ).fetchone()
     if row is None:
         return False
-    db.execute("DELETE FROM branch_versions WHERE branch_id = ?", (row["id"],))
-    db.execute("DELETE FROM branches WHERE id = ?", (row["id"],))
+    db.execute("DELETE FROM branch_versions WHERE branch_id = ?", (row[0],))
+    db.execute("DELETE FROM branches WHERE id = ?", (row[0],))
     return True
 
 
 def version_of_pacticipant(
-    db: sqlite3.Connection, pacticipant: str, version_id: str
-) -> sqlite3.Row | None:
+    db: Connection, pacticipant: str, version_id: str
+) -> VersionRecord | None:
     """The version with this id (as text, e.g. from a URL), if it is one of the pacticipant's."""
     if not version_id.isdigit():
         return None
-    row: sqlite3.Row | None = db.execute(
-        "SELECT v.*, p.name AS pacticipant_name FROM versions v"
-        " JOIN pacticipants p ON p.id = v.pacticipant_id WHERE v.id = ? AND p.name = ?",
-        (int(version_id), pacticipant),
+    row = db.execute(
+        _VERSION + " WHERE v.id = ? AND p.name = ?", (int(version_id), pacticipant)
     ).fetchone()
-    return row
+    return None if row is None else VersionRecord(*row)
+
+
+def current_version_ids(db: Connection, pacticipant_id: int) -> list[int]:
+    """Versions of a pacticipant currently deployed or released somewhere."""
+    rows = db.execute(
+        "SELECT DISTINCT v.id FROM versions v WHERE v.pacticipant_id = ? AND (EXISTS (SELECT 1"
+        " FROM deployed_versions d WHERE d.version_id = v.id AND d.undeployed_at IS NULL) OR"
+        " EXISTS (SELECT 1 FROM released_versions r WHERE r.version_id = v.id AND"
+        " r.support_ended_at IS NULL))",
+        (pacticipant_id,),
+    )
+    return [int(row[0]) for row in rows]
+
+
+def deployed_version_ids(db: Connection, pacticipant_id: int) -> list[int]:
+    """Versions of a pacticipant currently deployed to some environment."""
+    rows = db.execute(
+        "SELECT DISTINCT version_id FROM deployed_versions d JOIN versions v ON v.id = d.version_id"
+        " WHERE v.pacticipant_id = ? AND d.undeployed_at IS NULL",
+        (pacticipant_id,),
+    )
+    return [int(row[0]) for row in rows]
+
+
+def released_version_ids(db: Connection, pacticipant_id: int) -> list[int]:
+    """Versions of a pacticipant released and still supported in some environment."""
+    rows = db.execute(
+        "SELECT DISTINCT version_id FROM released_versions r JOIN versions v ON v.id = r.version_id"
+        " WHERE v.pacticipant_id = ? AND r.support_ended_at IS NULL",
+        (pacticipant_id,),
+    )
+    return [int(row[0]) for row in rows]
+
+
+def version_number(db: Connection, version_id: int) -> str | None:
+    """The number of a version, by id."""
+    row = db.execute("SELECT number FROM versions WHERE id = ?", (version_id,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def integrated_pacticipants(db: Connection, name: str) -> list[str]:
+    """Names of pacticipants that share a pact with this one, as consumer or provider."""
+    # One index probe per pacticipant, whatever the number of stored pacts.
+    rows = db.execute(
+        "SELECT p.name FROM pacticipants p, pacticipants me WHERE me.name = ? AND p.id != me.id"
+        " AND (EXISTS (SELECT 1 FROM pact_versions pv WHERE pv.consumer_id = me.id"
+        " AND pv.provider_id = p.id) OR EXISTS (SELECT 1 FROM pact_versions pv"
+        " WHERE pv.provider_id = me.id AND pv.consumer_id = p.id)) ORDER BY p.name",
+        (name,),
+    )
+    return [str(row[0]) for row in rows]

@@ -8,6 +8,8 @@ known here) is refused rather than used by code that does not know its schema.
 
 Migration 1 is the schema the broker had before it kept a version, written with
 ``IF NOT EXISTS`` so that such a database (version 0, tables present) is adopted as it is.
+Migration 3 adds the webhook tables the same way: brokers before it created them on every
+start, outside the versioned schema, so a database at any earlier version may hold them.
 Add a change as a new migration at the end, never by editing one that has shipped.
 """
 
@@ -125,6 +127,42 @@ CREATE INDEX IF NOT EXISTS pact_versions_by_provider ON pact_versions (provider_
 CREATE INDEX IF NOT EXISTS pact_versions_by_sha ON pact_versions (sha);
 """
 
+WEBHOOK_TABLES = """
+CREATE TABLE IF NOT EXISTS webhooks (
+    uuid TEXT PRIMARY KEY,
+    description TEXT,
+    consumer TEXT,
+    provider TEXT,
+    events TEXT NOT NULL,
+    request TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS triggered_webhooks (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    webhook_uuid TEXT NOT NULL,
+    event_name TEXT NOT NULL,
+    consumer TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    context TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts_made INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS webhook_executions (
+    id INTEGER PRIMARY KEY,
+    triggered_webhook_id INTEGER NOT NULL REFERENCES triggered_webhooks(id),
+    success INTEGER NOT NULL,
+    logs TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS triggered_webhooks_due ON triggered_webhooks (status, next_attempt_at);
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "the initial schema (adopts a database from before migrations)", INITIAL_SCHEMA),
     (
@@ -132,6 +170,11 @@ MIGRATIONS: list[Migration] = [
         "versions and branch versions record when they were updated (official updatedAt)",
         "ALTER TABLE versions ADD COLUMN updated_at TEXT;\n"
         "ALTER TABLE branch_versions ADD COLUMN updated_at TEXT;\n",
+    ),
+    (
+        3,
+        "the webhook tables (adopts those the broker created outside migrations before)",
+        WEBHOOK_TABLES,
     ),
 ]
 

@@ -23,6 +23,12 @@ from local_pact_broker.db.schema_migrations import migrate
 
 _WRITE_LOCK = threading.Lock()
 
+Connection = sqlite3.Connection
+"""One open transaction, as ``reading``/``writing`` hand it out: only repositories use it."""
+
+Row = sqlite3.Row
+"""A result row; repositories turn rows into records (``records.py``) before returning."""
+
 
 class Database:
     """Connections to one SQLite file, reused per thread; every write is one transaction."""
@@ -38,7 +44,7 @@ class Database:
         finally:
             connection.close()
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self) -> Connection:
         connection = sqlite3.connect(self._path, isolation_level=None, timeout=30)
         connection.row_factory = sqlite3.Row
         connection.execute("PRAGMA foreign_keys=ON")

@@ -1,53 +1,29 @@
 """SQL for webhooks, the deliveries they trigger and the log of every delivery attempt.
 
-Its own tables (created on start, idempotently) so the webhook feature stays in one place.
-A triggered webhook stores the template context captured when the event happened, which makes
-every retry send the same request and lets pending deliveries survive a restart.
+The tables are created by migration 2 in ``schema_migrations.py``. A triggered webhook stores
+the template context captured when the event happened, which makes every retry send the same
+request and lets pending deliveries survive a restart.
 """
 
 import json
-import sqlite3
 import uuid as uuid_module
 from typing import Any
 
-from local_pact_broker.db.storage import Database
+from local_pact_broker.db.records import (
+    TRIGGERED_WEBHOOK_COLUMNS,
+    WEBHOOK_COLUMNS,
+    TriggeredWebhookRecord,
+    WebhookRecord,
+)
+from local_pact_broker.db.storage import Connection
 from local_pact_broker.domain.timestamps import now
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS webhooks (
-    uuid TEXT PRIMARY KEY,
-    description TEXT,
-    consumer TEXT,
-    provider TEXT,
-    events TEXT NOT NULL,
-    request TEXT NOT NULL,
-    enabled INTEGER NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS triggered_webhooks (
-    id INTEGER PRIMARY KEY,
-    uuid TEXT NOT NULL UNIQUE,
-    webhook_uuid TEXT NOT NULL,
-    event_name TEXT NOT NULL,
-    consumer TEXT NOT NULL,
-    provider TEXT NOT NULL,
-    context TEXT NOT NULL,
-    status TEXT NOT NULL,
-    attempts_made INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at REAL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS webhook_executions (
-    id INTEGER PRIMARY KEY,
-    triggered_webhook_id INTEGER NOT NULL REFERENCES triggered_webhooks(id),
-    success INTEGER NOT NULL,
-    logs TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS triggered_webhooks_due ON triggered_webhooks (status, next_attempt_at);
-"""
+_WEBHOOK = f"SELECT {WEBHOOK_COLUMNS} FROM webhooks w"  # noqa: S608 - constant fragments
+_TRIGGERED = f"SELECT {TRIGGERED_WEBHOOK_COLUMNS} FROM triggered_webhooks t"  # noqa: S608
+_TRIGGERED_WITH_REQUEST = (
+    f"SELECT {TRIGGERED_WEBHOOK_COLUMNS}, w.request FROM triggered_webhooks t"  # noqa: S608
+    " LEFT JOIN webhooks w ON w.uuid = t.webhook_uuid"
+)
 
 NOT_RUN = "not_run"
 RETRYING = "retrying"
@@ -55,22 +31,14 @@ SUCCESS = "success"
 FAILURE = "failure"
 
 
-def ensure_schema(database: Database) -> None:
-    """Create the webhook tables if they are missing."""
-    with database.writing() as db:
-        for statement in SCHEMA.split(";"):
-            if statement.strip():
-                db.execute(statement)
-
-
 def new_uuid() -> str:
     """A webhook id in the official style (22 URL-safe characters)."""
     return uuid_module.uuid4().hex[:22]
 
 
-def save_webhook(db: sqlite3.Connection, webhook_uuid: str, webhook: dict[str, Any]) -> bool:
+def save_webhook(db: Connection, webhook_uuid: str, webhook: dict[str, Any]) -> bool:
     """Create or replace a webhook; ``True`` if it was created."""
-    existing = find_webhook(db, webhook_uuid)
+    existing = db.execute("SELECT 1 FROM webhooks WHERE uuid = ?", (webhook_uuid,)).fetchone()
     stamp = now()
     values = (
         webhook.get("description"),
@@ -95,30 +63,29 @@ def save_webhook(db: sqlite3.Connection, webhook_uuid: str, webhook: dict[str, A
     return False
 
 
-def find_webhook(db: sqlite3.Connection, webhook_uuid: str) -> sqlite3.Row | None:
+def find_webhook(db: Connection, webhook_uuid: str) -> WebhookRecord | None:
     """One webhook by uuid."""
-    row: sqlite3.Row | None = db.execute(
-        "SELECT * FROM webhooks WHERE uuid = ?", (webhook_uuid,)
-    ).fetchone()
-    return row
+    row = db.execute(_WEBHOOK + " WHERE w.uuid = ?", (webhook_uuid,)).fetchone()
+    return None if row is None else WebhookRecord.of(row)
 
 
 def all_webhooks(
-    db: sqlite3.Connection, consumer: str | None = None, provider: str | None = None
-) -> list[sqlite3.Row]:
+    db: Connection, consumer: str | None = None, provider: str | None = None
+) -> list[WebhookRecord]:
     """Webhooks, oldest first; with names, only those for exactly that consumer/provider."""
-    sql = "SELECT * FROM webhooks WHERE 1 = 1"
+    sql = _WEBHOOK + " WHERE 1 = 1"
     params: list[str] = []
     if consumer is not None:
-        sql += " AND consumer = ?"
+        sql += " AND w.consumer = ?"
         params.append(consumer)
     if provider is not None:
-        sql += " AND provider = ?"
+        sql += " AND w.provider = ?"
         params.append(provider)
-    return db.execute(sql + " ORDER BY created_at, uuid", params).fetchall()
+    rows = db.execute(sql + " ORDER BY w.created_at, w.uuid", params)
+    return [WebhookRecord.of(row) for row in rows]
 
 
-def delete_webhook(db: sqlite3.Connection, webhook_uuid: str) -> bool:
+def delete_webhook(db: Connection, webhook_uuid: str) -> bool:
     """Delete a webhook and its pending deliveries; ``True`` if it existed."""
     db.execute(
         "UPDATE triggered_webhooks SET status = ?, next_attempt_at = NULL"
@@ -129,20 +96,21 @@ def delete_webhook(db: sqlite3.Connection, webhook_uuid: str) -> bool:
 
 
 def matching_webhooks(
-    db: sqlite3.Connection, event_name: str, consumer: str, provider: str
-) -> list[sqlite3.Row]:
+    db: Connection, event_name: str, consumer: str, provider: str
+) -> list[WebhookRecord]:
     """Enabled webhooks for this event whose consumer and provider (if set) match."""
     rows = db.execute(
-        "SELECT * FROM webhooks WHERE enabled = 1 AND (consumer IS NULL OR consumer = ?)"
-        " AND (provider IS NULL OR provider = ?) ORDER BY created_at, uuid",
+        _WEBHOOK + " WHERE w.enabled = 1 AND (w.consumer IS NULL OR w.consumer = ?)"
+        " AND (w.provider IS NULL OR w.provider = ?) ORDER BY w.created_at, w.uuid",
         (consumer, provider),
-    ).fetchall()
-    return [r for r in rows if any(e.get("name") == event_name for e in json.loads(r["events"]))]
+    )
+    hooks = [WebhookRecord.of(row) for row in rows]
+    return [hook for hook in hooks if any(e.get("name") == event_name for e in hook.events)]
 
 
 def trigger(
-    db: sqlite3.Connection,
-    webhook: sqlite3.Row,
+    db: Connection,
+    webhook: WebhookRecord,
     event_name: str,
     consumer: str,
     provider: str,
@@ -157,7 +125,7 @@ def trigger(
         " context, status, next_attempt_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
         (
             trigger_uuid,
-            webhook["uuid"],
+            webhook.uuid,
             event_name,
             consumer,
             provider,
@@ -171,26 +139,27 @@ def trigger(
     return trigger_uuid
 
 
-def due_triggers(db: sqlite3.Connection, at: float, limit: int = 20) -> list[sqlite3.Row]:
+def due_triggers(db: Connection, at: float, limit: int = 20) -> list[TriggeredWebhookRecord]:
     """Deliveries whose next attempt is due, oldest first."""
-    return db.execute(
-        "SELECT * FROM triggered_webhooks WHERE status IN (?, ?) AND next_attempt_at <= ?"
-        " ORDER BY next_attempt_at, id LIMIT ?",
+    rows = db.execute(
+        _TRIGGERED + " WHERE t.status IN (?, ?) AND t.next_attempt_at <= ?"
+        " ORDER BY t.next_attempt_at, t.id LIMIT ?",
         (NOT_RUN, RETRYING, at, limit),
-    ).fetchall()
+    )
+    return [TriggeredWebhookRecord.of(row) for row in rows]
 
 
-def next_due_at(db: sqlite3.Connection) -> float | None:
+def next_due_at(db: Connection) -> float | None:
     """When the earliest pending delivery is due."""
     row = db.execute(
-        "SELECT min(next_attempt_at) AS due FROM triggered_webhooks WHERE status IN (?, ?)",
+        "SELECT min(next_attempt_at) FROM triggered_webhooks WHERE status IN (?, ?)",
         (NOT_RUN, RETRYING),
     ).fetchone()
-    return None if row is None or row["due"] is None else float(row["due"])
+    return None if row is None or row[0] is None else float(row[0])
 
 
 def record_attempt(
-    db: sqlite3.Connection,
+    db: Connection,
     triggered_id: int,
     success: bool,
     logs: str,
@@ -210,40 +179,37 @@ def record_attempt(
     )
 
 
-def triggers_for_pact(db: sqlite3.Connection, consumer: str, provider: str) -> list[sqlite3.Row]:
-    """Deliveries for a consumer/provider pair, newest first."""
-    return db.execute(
-        "SELECT t.*, w.request AS webhook_request FROM triggered_webhooks t"
-        " LEFT JOIN webhooks w ON w.uuid = t.webhook_uuid"
-        " WHERE t.consumer = ? AND t.provider = ? ORDER BY t.id DESC",
+def triggers_for_pact(db: Connection, consumer: str, provider: str) -> list[TriggeredWebhookRecord]:
+    """Deliveries for a consumer/provider pair, newest first, with their webhook's request."""
+    rows = db.execute(
+        _TRIGGERED_WITH_REQUEST + " WHERE t.consumer = ? AND t.provider = ? ORDER BY t.id DESC",
         (consumer, provider),
-    ).fetchall()
+    )
+    return [TriggeredWebhookRecord.of(row) for row in rows]
 
 
-def triggers_of_webhook(db: sqlite3.Connection, webhook_uuid: str) -> list[sqlite3.Row]:
-    """Deliveries of one webhook, newest first."""
-    return db.execute(
-        "SELECT t.*, w.request AS webhook_request FROM triggered_webhooks t"
-        " LEFT JOIN webhooks w ON w.uuid = t.webhook_uuid"
-        " WHERE t.webhook_uuid = ? ORDER BY t.id DESC",
-        (webhook_uuid,),
-    ).fetchall()
+def triggers_of_webhook(db: Connection, webhook_uuid: str) -> list[TriggeredWebhookRecord]:
+    """Deliveries of one webhook, newest first, with its request."""
+    rows = db.execute(
+        _TRIGGERED_WITH_REQUEST + " WHERE t.webhook_uuid = ? ORDER BY t.id DESC", (webhook_uuid,)
+    )
+    return [TriggeredWebhookRecord.of(row) for row in rows]
 
 
 def find_trigger(
-    db: sqlite3.Connection, webhook_uuid: str, trigger_uuid: str
-) -> sqlite3.Row | None:
+    db: Connection, webhook_uuid: str, trigger_uuid: str
+) -> TriggeredWebhookRecord | None:
     """One delivery of a webhook."""
-    row: sqlite3.Row | None = db.execute(
-        "SELECT * FROM triggered_webhooks WHERE webhook_uuid = ? AND uuid = ?",
-        (webhook_uuid, trigger_uuid),
+    row = db.execute(
+        _TRIGGERED + " WHERE t.webhook_uuid = ? AND t.uuid = ?", (webhook_uuid, trigger_uuid)
     ).fetchone()
-    return row
+    return None if row is None else TriggeredWebhookRecord.of(row)
 
 
-def executions(db: sqlite3.Connection, triggered_id: int) -> list[sqlite3.Row]:
-    """Every logged attempt of a delivery, oldest first."""
-    return db.execute(
-        "SELECT * FROM webhook_executions WHERE triggered_webhook_id = ? ORDER BY id",
+def execution_logs(db: Connection, triggered_id: int) -> list[str]:
+    """The log of every attempt of a delivery, oldest first."""
+    rows = db.execute(
+        "SELECT logs FROM webhook_executions WHERE triggered_webhook_id = ? ORDER BY id",
         (triggered_id,),
-    ).fetchall()
+    )
+    return [str(row[0]) for row in rows]

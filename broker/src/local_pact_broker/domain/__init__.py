@@ -1,1 +1,1 @@
-"""The broker's rules as pure functions over plain data: no SQL, no HTTP."""
+"""The broker's rules as pure functions over plain data (and its URL table): no SQL, no HTTP."""

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from urllib.parse import SplitResult, parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from local_pact_broker.domain.webhook_templates import includes_parameter
-from local_pact_broker.settings import Settings
 
 Resolver = Callable[[str], list[str]]
 REDACTED = "**********"
@@ -63,17 +62,6 @@ class WebhookPolicy:
     # As the official broker: responses (and network errors) of webhook requests are shown in
     # logs and ``execute`` results only when the operator configured the host whitelist.
     show_response: bool = False
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> "WebhookPolicy":
-        """The policy configured by ``PACT_BROKER_WEBHOOK_*``."""
-        return cls(
-            hosts=tuple(settings.webhook_host_whitelist.split()),
-            schemes=tuple(s.lower() for s in settings.webhook_scheme_whitelist.split()),
-            methods=tuple(m.upper() for m in settings.webhook_http_method_whitelist.split()),
-            http_to_loopback=settings.webhook_http_to_loopback,
-            show_response="webhook_host_whitelist" in settings.model_fields_set,
-        )
 
 
 @dataclass(frozen=True)

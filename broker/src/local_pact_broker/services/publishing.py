@@ -1,23 +1,26 @@
 """Publishing contracts: create pacticipants, the version, its branch and tags, and the pacts.
 
-Runs inside one write transaction; a conflict raises before anything is kept. The notices
-repeat the official broker's wording because the official CLI prints them verbatim.
+One write transaction per publication; a conflict raises before anything is kept, and the
+events go out once it has committed. The notices repeat the official broker's wording
+because the official CLI prints them verbatim.
 """
 
 import base64
 import binascii
 import json
 import re
-import sqlite3
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from local_pact_broker.api.errors import BrokerError, validation_failed
-from local_pact_broker.api.hal import PLAIN_JSON
-from local_pact_broker.api.representations import pact_url
 from local_pact_broker.db import pacticipants_repository as pacticipants
 from local_pact_broker.db import pacts_repository as pacts
+from local_pact_broker.db import verifications_repository as verifications
+from local_pact_broker.db.records import PacticipantRecord, PublicationRecord, VersionRecord
+from local_pact_broker.db.storage import Connection, Database
+from local_pact_broker.domain import urls
+from local_pact_broker.domain.errors import InvalidInputError, PublicationConflictError
 from local_pact_broker.domain.limits import (
     MAX_TAGS_PER_VERSION,
     RefusedJsonError,
@@ -36,7 +39,7 @@ from local_pact_broker.domain.publication_events import (
     content_unchanged_comment,
 )
 from local_pact_broker.services import events as event_names
-from local_pact_broker.services.events import Event
+from local_pact_broker.services.events import Event, EventBus
 
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]")
 
@@ -58,6 +61,11 @@ class ContractToPublish:
     provider: str
     pact: dict[str, Any]
     merge: bool = False  # ``onConflict: merge`` (the CLI's ``--merge``)
+
+    @cached_property
+    def sha(self) -> str:
+        """The pact's content sha (worked out once: it encodes the whole pact)."""
+        return pact_sha(self.pact)
 
 
 @dataclass(frozen=True)
@@ -166,7 +174,7 @@ def parse_publish_request(body: dict[str, Any]) -> PublishRequest:
             )
     _check_limits(name, number, branch, raw_tags, errors)
     if errors:
-        raise validation_failed(errors)
+        raise InvalidInputError(errors)
     build_url = body.get("buildUrl")
     return PublishRequest(
         pacticipant=name,
@@ -183,15 +191,15 @@ def _squashed(name: str) -> str:
     return _NOT_LETTER_OR_DIGIT.sub("", unicodedata.normalize("NFKC", name).casefold())
 
 
-def _duplicate_name_notices(db: sqlite3.Connection, names: set[str], base: str) -> list[str]:
-    existing = [str(row["name"]) for row in pacticipants.all_pacticipants(db)]
+def _duplicate_name_notices(db: Connection, names: set[str], base: str) -> list[str]:
+    existing = pacticipants.pacticipant_names(db)
     messages = []
     for name in sorted(names):
         if name in existing:
             continue
         similar = [e for e in existing if _squashed(e) == _squashed(name)]
         if similar:
-            listed = "\n".join(f"  * {s}: {base}/pacticipants/{s}" for s in similar)
+            listed = "\n".join(f"  * {s}: {urls.PACTICIPANT.url(base, name=s)}" for s in similar)
             messages.append(
                 f'This is the first time a pact has been published for "{name}".\n'
                 f'The name "{name}" is very similar to the following existing pacticipants:\n'
@@ -202,17 +210,17 @@ def _duplicate_name_notices(db: sqlite3.Connection, names: set[str], base: str) 
     return messages
 
 
-def _conflicts(db: sqlite3.Connection, request: PublishRequest) -> list[dict[str, str]]:
+def _conflicts(db: Connection, request: PublishRequest) -> list[dict[str, str]]:
     notices: list[dict[str, str]] = []
     for contract in request.contracts:
         existing = pacts.publication(db, contract.provider, contract.consumer, request.version)
-        if existing is None or existing["sha"] == pact_sha(contract.pact):
+        if existing is None or existing.sha == contract.sha:
             continue
         text = CONTENT_CHANGE_REFUSED.format(
             consumer=contract.consumer, number=request.version, provider=contract.provider
         )
         notices.append({"type": "error", "text": text})
-        old = json.loads(existing["content"])
+        old = json.loads(existing.content)
         notices.append({"type": "info", "text": content_diff(old, contract.pact)})
     return notices
 
@@ -229,52 +237,37 @@ def _version_notice(request: PublishRequest, created: bool) -> str:
     return text
 
 
-def _requires_verification(db: sqlite3.Connection, provider: sqlite3.Row, sha: str) -> bool:
+def _requires_verification(db: Connection, provider: PacticipantRecord, sha: str) -> bool:
     """Whether some provider version that matters (main branch head, deployed) lacks a result."""
     candidates: list[int] = []
-    if provider["main_branch"]:
-        heads = pacticipants.versions_on_branch(db, provider["name"], provider["main_branch"])
-        candidates.extend(row["id"] for row in heads[:1])
-    deployed = db.execute(
-        "SELECT DISTINCT v.id FROM versions v WHERE v.pacticipant_id = ? AND (EXISTS (SELECT 1"
-        " FROM deployed_versions d WHERE d.version_id = v.id AND d.undeployed_at IS NULL) OR"
-        " EXISTS (SELECT 1 FROM released_versions r WHERE r.version_id = v.id AND"
-        " r.support_ended_at IS NULL))",
-        (provider["id"],),
-    ).fetchall()
-    candidates.extend(row["id"] for row in deployed)
-    for version_id in set(candidates):
-        verified = db.execute(
-            "SELECT 1 FROM verifications ver JOIN pact_versions pv ON pv.id = ver.pact_version_id"
-            " WHERE ver.provider_version_id = ? AND pv.sha = ?",
-            (version_id, sha),
-        ).fetchone()
-        if verified is None:
-            return True
-    return False
+    if provider.main_branch:
+        head = pacticipants.latest_version_on_branch(db, provider.name, provider.main_branch)
+        candidates.extend([head.id] if head is not None else [])
+    candidates.extend(pacticipants.current_version_ids(db, provider.id))
+    return any(not verifications.verified_by(db, version_id, sha) for version_id in set(candidates))
 
 
 def _pact_notices(
-    db: sqlite3.Connection,
+    db: Connection,
     request: PublishRequest,
     contract: ContractToPublish,
-    version: sqlite3.Row,
+    version: VersionRecord,
     base: str,
     result: PublishResult,
 ) -> None:
     consumer = pacticipants.ensure_pacticipant(db, contract.consumer)
     provider = pacticipants.ensure_pacticipant(db, contract.provider)
-    sha = pact_sha(contract.pact)
-    tags = pacticipants.tags_of_version(db, version["id"])
+    sha = contract.sha
+    tags = pacticipants.tags_of_version(db, version.id)
     compared: list[str | None] = [*tags] or [None]  # None: with the previous untagged pact
     previous: dict[str | None, str | None] = {
-        tag: pacts.previous_content_sha_with_tag(
-            db, provider["id"], consumer["id"], version["id"], tag
-        )
+        tag: pacts.previous_content_sha_with_tag(db, provider.id, consumer.id, version.id, tag)
         for tag in compared
     }
-    outcome = pacts.publish(db, version, provider, contract.pact)
-    url = pact_url(base, contract.provider, contract.consumer, request.version)
+    outcome = pacts.publish(db, version, provider, contract.pact, sha)
+    url = urls.PACT.url(
+        base, provider=contract.provider, consumer=contract.consumer, number=request.version
+    )
     names = [event_names.CONTRACT_PUBLISHED]
     if outcome is pacts.PublishOutcome.CREATED:
         result.created = True
@@ -308,12 +301,7 @@ def _pact_notices(
             Event(name.split(" ", 1)[0], contract.consumer, contract.provider, details)
         )
     steps = []
-    any_verification = db.execute(
-        "SELECT 1 FROM verifications ver JOIN pact_versions pv ON pv.id = ver.pact_version_id"
-        " WHERE pv.provider_id = ? LIMIT 1",
-        (provider["id"],),
-    ).fetchone()
-    if any_verification is None:
+    if not verifications.provider_has_verifications(db, provider.id):
         steps.append(
             f"    * Add Pact verification tests to the {contract.provider} build. See "
             "https://docs.pact.io/go/provider_verification"
@@ -326,8 +314,11 @@ def _pact_notices(
     result.notices.extend({"type": "prompt", "text": step} for step in steps)
 
 
-def publish_contracts(db: sqlite3.Connection, request: PublishRequest, base: str) -> PublishResult:
-    """Publish every contract of the request, or none (409) if any would change content."""
+def publish_contracts(db: Connection, request: PublishRequest, base: str) -> PublishResult:
+    """Publish every contract of the request, or none (409) if any would change content.
+
+    The step inside a write transaction: :func:`publish` runs it in one and emits the events.
+    """
     conflicts = _conflicts(db, request)
     names = {request.pacticipant} | {c.provider for c in request.contracts}
     conflicts.extend(
@@ -335,7 +326,7 @@ def publish_contracts(db: sqlite3.Connection, request: PublishRequest, base: str
     )
     if conflicts:
         errors = [n["text"] for n in conflicts if n["type"] == "error"]
-        raise BrokerError(409, {"errors": {"contracts": errors}, "notices": conflicts}, PLAIN_JSON)
+        raise PublicationConflictError(errors, conflicts)
     pacticipant = pacticipants.ensure_pacticipant(db, request.pacticipant)
     version, created = pacticipants.ensure_version(
         db, pacticipant, request.version, request.build_url
@@ -343,7 +334,7 @@ def publish_contracts(db: sqlite3.Connection, request: PublishRequest, base: str
     if request.branch:
         pacticipants.add_branch_version(db, version, request.branch)
     for tag in request.tags:
-        pacticipants.add_tag(db, version["id"], tag)
+        pacticipants.add_tag(db, version.id, tag)
     result = PublishResult()
     result.notices.append({"type": "debug", "text": _version_notice(request, created)})
     if not request.branch:
@@ -357,3 +348,27 @@ def publish_contracts(db: sqlite3.Connection, request: PublishRequest, base: str
     for contract in request.contracts:
         _pact_notices(db, request, contract, version, base, result)
     return result
+
+
+def publish(
+    database: Database, events: EventBus, request: PublishRequest, base: str
+) -> PublishResult:
+    """Publish in one write transaction; once committed, tell the listeners (webhooks)."""
+    with database.writing() as db:
+        result = publish_contracts(db, request, base)
+    events.publish(result.events)
+    return result
+
+
+def publish_pact(
+    database: Database, events: EventBus, request: PublishRequest, base: str
+) -> tuple[PublishResult, PublicationRecord]:
+    """Publish one pact (the legacy ``PUT``) and read back what is stored for it."""
+    contract = request.contracts[0]
+    with database.writing() as db:
+        result = publish_contracts(db, request, base)
+        stored = pacts.publication(db, contract.provider, contract.consumer, request.version)
+    events.publish(result.events)
+    if stored is None:
+        raise LookupError(f"the pact just published for {contract.consumer} is not stored")
+    return result, stored

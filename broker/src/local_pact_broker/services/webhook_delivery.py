@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from local_pact_broker.db import webhooks_repository as webhooks
+from local_pact_broker.db.records import TriggeredWebhookRecord
 from local_pact_broker.db.storage import Database
 from local_pact_broker.domain.webhook_policy import (
     Resolver,
@@ -334,35 +335,35 @@ class WebhookWorker:
                 self._deliver(trigger)
             except Exception as error:
                 # Never let one delivery stop the queue: record it as failed and go on.
-                logger.exception("webhook delivery %s failed", trigger["uuid"])
+                logger.exception("webhook delivery %s failed", trigger.uuid)
                 self._record_crash(trigger, error)
         return len(due)
 
-    def _record_crash(self, trigger: Any, error: Exception) -> None:  # noqa: ANN401 - sqlite3.Row
+    def _record_crash(self, trigger: TriggeredWebhookRecord, error: Exception) -> None:
         message = _one_line(f"{type(error).__name__} - {error}")
         logs = (
             f"[{stamp()}] ERROR: The webhook request could not be built or sent: {message}\n"
-            f"[{stamp()}] INFO: Attempt {trigger['attempts_made'] + 1} failed; giving up\n"
+            f"[{stamp()}] INFO: Attempt {trigger.attempts_made + 1} failed; giving up\n"
         )
         try:
             with self._database.writing() as db:
-                webhooks.record_attempt(db, trigger["id"], False, storable(logs), None)
+                webhooks.record_attempt(db, trigger.id, False, storable(logs), None)
         except Exception:
-            logger.exception("could not record the failure of webhook delivery %s", trigger["uuid"])
+            logger.exception("could not record the failure of webhook delivery %s", trigger.uuid)
 
-    def _deliver(self, trigger: Any) -> None:  # noqa: ANN401 - sqlite3.Row
+    def _deliver(self, trigger: TriggeredWebhookRecord) -> None:
         with self._database.reading() as db:
-            webhook = webhooks.find_webhook(db, trigger["webhook_uuid"])
-        context = json.loads(trigger["context"])
-        attempt = trigger["attempts_made"] + 1
+            webhook = webhooks.find_webhook(db, trigger.webhook_uuid)
+        context = json.loads(trigger.context)
+        attempt = trigger.attempts_made + 1
         if webhook is None:
             result = ExecutionResult(False, {}, error="The webhook was deleted")
             result.logs.append(f"[{stamp()}] ERROR: {result.error}")
             delay = None
         else:
-            rendered = RenderedRequest.render(json.loads(webhook["request"]), context)
+            rendered = RenderedRequest.render(webhook.request, context)
             result = execute(
-                rendered, self._policy, self._timeout, self._resolve, uuid=webhook["uuid"]
+                rendered, self._policy, self._timeout, self._resolve, uuid=webhook.uuid
             )
             finished = result.success or result.permanent
             delay = None if finished else retry_delay(attempt, self._schedule)
@@ -371,12 +372,12 @@ class WebhookWorker:
             result.logs.append(f"[{stamp()}] INFO: Attempt {attempt} failed; {note}")
         logger.info(
             "webhook %s attempt %d: %s",
-            trigger["webhook_uuid"],
+            trigger.webhook_uuid,
             attempt,
             "success" if result.success else "failure",
         )
         next_at = None if delay is None else time.time() + delay
         with self._database.writing() as db:
             webhooks.record_attempt(
-                db, trigger["id"], result.success, storable(result.log_text), next_at
+                db, trigger.id, result.success, storable(result.log_text), next_at
             )

@@ -7,16 +7,16 @@ provider version that still has to verify the pact, as the official broker).
 """
 
 import logging
-import sqlite3
 import time
 from collections.abc import Callable
 
-from local_pact_broker.api.representations import pact_version_url
 from local_pact_broker.db import pacticipants_repository as pacticipants
 from local_pact_broker.db import pacts_repository as pacts
 from local_pact_broker.db import verifications_repository as verifications
 from local_pact_broker.db import webhooks_repository as webhooks
-from local_pact_broker.db.storage import Database
+from local_pact_broker.db.records import PublicationRecord, VerificationRecord
+from local_pact_broker.db.storage import Connection, Database
+from local_pact_broker.domain import urls
 from local_pact_broker.domain.pact_metadata import encode_metadata
 from local_pact_broker.services import events as event_names
 from local_pact_broker.services.events import Event
@@ -29,13 +29,13 @@ def _base_of(url: str) -> str:
     return url.split("/pacts/", 1)[0]
 
 
-def _branch(db: sqlite3.Connection, version_id: int) -> str:
-    branches = pacticipants.branches_of_version(db, version_id)
-    return str(branches[-1]["name"]) if branches else ""
+def _branch(db: Connection, version_id: int) -> str:
+    branches = pacticipants.branch_names_of_version(db, version_id)
+    return branches[-1] if branches else ""
 
 
 def _verification_fields(
-    db: sqlite3.Connection, base: str, verification: sqlite3.Row | None
+    db: Connection, base: str, verification: VerificationRecord | None
 ) -> dict[str, str]:
     if verification is None:
         return {
@@ -43,49 +43,54 @@ def _verification_fields(
             "githubVerificationStatus": "pending",
             "bitbucketVerificationStatus": "INPROGRESS",
         }
-    success = bool(verification["success"])
-    url = pact_version_url(
-        base, verification["provider_name"], verification["consumer_name"], verification["sha"]
+    success = verification.success
+    url = urls.VERIFICATION_RESULT.url(
+        base,
+        provider=verification.provider,
+        consumer=verification.consumer,
+        sha=verification.sha,
+        verification_id=str(verification.id),
     )
     return {
-        "verificationResultUrl": f"{url}/verification-results/{verification['id']}",
+        "verificationResultUrl": url,
         "githubVerificationStatus": "success" if success else "failure",
         "bitbucketVerificationStatus": "SUCCESSFUL" if success else "FAILED",
-        **_provider_version_fields(db, verification["provider_version_id"]),
+        **_provider_version_fields(db, verification.provider_version_id),
     }
 
 
-def _provider_version_fields(db: sqlite3.Connection, version_id: int) -> dict[str, str]:
-    row = db.execute("SELECT number FROM versions WHERE id = ?", (version_id,)).fetchone()
+def _provider_version_fields(db: Connection, version_id: int) -> dict[str, str]:
     return {
-        "providerVersionNumber": str(row["number"]) if row else "",
+        "providerVersionNumber": pacticipants.version_number(db, version_id) or "",
         "providerVersionBranch": _branch(db, version_id),
         "providerVersionTags": ", ".join(pacticipants.tags_of_version(db, version_id)),
     }
 
 
 def pact_context(
-    db: sqlite3.Connection,
+    db: Connection,
     base: str,
     event_name: str,
-    publication: sqlite3.Row,
-    verification: sqlite3.Row | None,
+    publication: PublicationRecord,
+    verification: VerificationRecord | None,
 ) -> dict[str, str]:
     """Every template variable for a pact publication and (if any) a verification of it."""
-    consumer, provider = publication["consumer_name"], publication["provider_name"]
-    number = publication["consumer_version_number"]
-    tags = pacticipants.tags_of_version(db, publication["consumer_version_id"])
+    consumer, provider = publication.consumer, publication.provider
+    number = publication.consumer_version_number
+    tags = pacticipants.tags_of_version(db, publication.consumer_version_id)
     # As the official broker's pact URL for webhooks: version number, tags, webhook flag.
     metadata = encode_metadata([("cvn", number), *(("cvt[]", t) for t in tags), ("w", "true")])
+    pact_url = urls.PACT_VERSION_WITH_METADATA.url(
+        base, provider=provider, consumer=consumer, sha=publication.sha, metadata=metadata
+    )
     context = {
         "eventName": event_name,
         "consumerName": consumer,
         "providerName": provider,
         "consumerVersionNumber": number,
-        "consumerVersionBranch": _branch(db, publication["consumer_version_id"]),
+        "consumerVersionBranch": _branch(db, publication.consumer_version_id),
         "consumerVersionTags": ", ".join(tags),
-        "pactUrl": f"{pact_version_url(base, provider, consumer, publication['sha'])}"
-        f"/metadata/{metadata}",
+        "pactUrl": pact_url,
         "consumerLabels": "",
         "providerLabels": "",
         "providerVersionNumber": "",
@@ -97,53 +102,33 @@ def pact_context(
     return context
 
 
-def latest_verification(db: sqlite3.Connection, pact_version_id: int) -> sqlite3.Row | None:
-    """The newest verification of a pact content."""
-    rows = verifications.verifications_of_pact_version(db, pact_version_id)
-    return rows[0] if rows else None
-
-
 def required_provider_versions(
-    db: sqlite3.Connection, provider: str, pact_version_id: int
+    db: Connection, provider: str, pact_version_id: int
 ) -> list[tuple[int, bool]]:
     """Provider versions (id, currently deployed?) that have not verified this pact content.
 
     The candidates are the head of the provider's main branch and every deployed or released
     version, de-duplicated; an empty list means nothing needs to verify it.
     """
-    row = pacticipants.find_pacticipant(db, provider)
-    if row is None:
+    found = pacticipants.find_pacticipant(db, provider)
+    if found is None:
         return []
     candidates: dict[int, bool] = {}
-    if row["main_branch"]:
-        heads = pacticipants.versions_on_branch(db, provider, row["main_branch"])
-        if heads:
-            candidates[int(heads[0]["id"])] = False
-    deployed = db.execute(
-        "SELECT DISTINCT version_id FROM deployed_versions d JOIN versions v ON v.id = d.version_id"
-        " WHERE v.pacticipant_id = ? AND d.undeployed_at IS NULL",
-        (row["id"],),
-    ).fetchall()
-    candidates.update({int(d["version_id"]): True for d in deployed})
-    released = db.execute(
-        "SELECT DISTINCT version_id FROM released_versions r JOIN versions v ON v.id = r.version_id"
-        " WHERE v.pacticipant_id = ? AND r.support_ended_at IS NULL",
-        (row["id"],),
-    ).fetchall()
-    for r in released:
-        candidates.setdefault(int(r["version_id"]), False)
+    if found.main_branch:
+        head = pacticipants.latest_version_on_branch(db, provider, found.main_branch)
+        if head is not None:
+            candidates[head.id] = False
+    candidates.update(dict.fromkeys(pacticipants.deployed_version_ids(db, found.id), True))
+    for version_id in pacticipants.released_version_ids(db, found.id):
+        candidates.setdefault(version_id, False)
     return [
         (version_id, deployed_now)
         for version_id, deployed_now in sorted(candidates.items())
-        if db.execute(
-            "SELECT 1 FROM verifications WHERE provider_version_id = ? AND pact_version_id = ?",
-            (version_id, pact_version_id),
-        ).fetchone()
-        is None
+        if not verifications.has_verified(db, version_id, pact_version_id)
     ]
 
 
-def contexts_for_event(db: sqlite3.Connection, event: Event) -> list[dict[str, str]]:
+def contexts_for_event(db: Connection, event: Event) -> list[dict[str, str]]:
     """The template contexts of one event (several for a contract requiring verification)."""
     details = event.details
     if "verificationResultUrl" in details:
@@ -151,7 +136,7 @@ def contexts_for_event(db: sqlite3.Connection, event: Event) -> list[dict[str, s
         verification = verifications.find_verification(db, int(url.rsplit("/", 1)[1]))
         if verification is None:
             return []
-        rows = pacts.publications_by_sha(db, event.provider, event.consumer, verification["sha"])
+        rows = pacts.publications_by_sha(db, event.provider, event.consumer, verification.sha)
         if not rows:
             return []
         return [pact_context(db, _base_of(url), event.name, rows[0], verification)]
@@ -161,13 +146,13 @@ def contexts_for_event(db: sqlite3.Connection, event: Event) -> list[dict[str, s
     if publication is None:
         return []
     base = _base_of(url)
-    verification = latest_verification(db, publication["pact_version_id"])
+    verification = verifications.latest_verification(db, publication.pact_version_id)
     context = pact_context(db, base, event.name, publication, verification)
     if event.name != event_names.CONTRACT_REQUIRING_VERIFICATION_PUBLISHED:
         return [context]
     contexts = []
     for version_id, deployed in required_provider_versions(
-        db, event.provider, publication["pact_version_id"]
+        db, event.provider, publication.pact_version_id
     ):
         expanded = {**context, **_provider_version_fields(db, version_id)}
         if deployed:
@@ -184,7 +169,14 @@ class WebhookTrigger:
         self._wake = wake
 
     def __call__(self, event: Event) -> None:
-        """Queue every delivery this event causes."""
+        """Queue every delivery this event causes.
+
+        Most events match no webhook: a read says so without taking the write lock (a write
+        transaction per event made every publication and verification result pay for it).
+        """
+        with self._database.reading() as db:
+            if not webhooks.matching_webhooks(db, event.name, event.consumer, event.provider):
+                return
         with self._database.writing() as db:
             hooks = webhooks.matching_webhooks(db, event.name, event.consumer, event.provider)
             if not hooks:

@@ -6,7 +6,6 @@ elsewhere. Each render takes ``now``, so relative times are deterministic in tes
 """
 
 import json
-import sqlite3
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
@@ -17,6 +16,7 @@ from local_pact_broker.db import dashboard_repository as read_model
 from local_pact_broker.db import models_repository as models
 from local_pact_broker.db import pacticipants_repository as pacticipants
 from local_pact_broker.db import pacts_repository as pacts
+from local_pact_broker.db.storage import Connection
 from local_pact_broker.settings import Settings
 from local_pact_broker.ui import hints
 from local_pact_broker.ui.dashboard_rows import integration_views
@@ -71,7 +71,7 @@ _TEMPLATES.globals.update(
 )
 
 
-def _deployments_and_environments(db: sqlite3.Connection) -> dict[str, Any]:
+def _deployments_and_environments(db: Connection) -> dict[str, Any]:
     """What the pages say about environments: deployments by pacticipant and by environment."""
     by_pacticipant: dict[str, list[read_model.Deployment]] = defaultdict(list)
     by_environment: dict[str, list[read_model.Deployment]] = defaultdict(list)
@@ -88,7 +88,7 @@ def _deployments_and_environments(db: sqlite3.Connection) -> dict[str, Any]:
     }
 
 
-def dashboard_html(db: sqlite3.Connection, now: datetime) -> str:
+def dashboard_html(db: Connection, now: datetime) -> str:
     """Every integration (main-branch row first, then branch rows) and every environment."""
     data = read_model.dashboard_data(db)
     return _TEMPLATES.get_template("dashboard.html").render(
@@ -104,7 +104,7 @@ def dashboard_html(db: sqlite3.Connection, now: datetime) -> str:
     )
 
 
-def matrix_html(db: sqlite3.Connection, provider: str, consumer: str, now: datetime) -> str | None:
+def matrix_html(db: Connection, provider: str, consumer: str, now: datetime) -> str | None:
     """The integration's matrix page; None when the consumer never published a pact for it."""
     integration = read_model.find_integration(db, consumer, provider)
     if integration is None:
@@ -127,7 +127,7 @@ def matrix_html(db: sqlite3.Connection, provider: str, consumer: str, now: datet
 
 
 def pact_html(
-    db: sqlite3.Connection, provider: str, consumer: str, number: str | None, now: datetime
+    db: Connection, provider: str, consumer: str, number: str | None, now: datetime
 ) -> str | None:
     """The pact of a consumer version (or the latest) with its verifications; None if absent."""
     row = (
@@ -137,10 +137,10 @@ def pact_html(
     )
     if row is None:
         return None
-    content: dict[str, Any] = json.loads(row["content"])
+    content: dict[str, Any] = json.loads(row.content)
     provider_row = pacticipants.find_pacticipant(db, provider)
-    provider_main = provider_row["main_branch"] if provider_row is not None else None
-    verifications = models.verifications_of(db, [row["pact_version_id"]])
+    provider_main = provider_row.main_branch if provider_row is not None else None
+    verifications = models.verifications_of(db, [row.pact_version_id])
     created = read_model.branch_created_at(db, {provider})
     results = [
         result_view(v, verifications, created, provider_main)
@@ -150,9 +150,9 @@ def pact_html(
         pact=pact_view(content),
         consumer=consumer,
         provider=provider,
-        consumer_version=row["consumer_version_number"],
-        published_at=row["created_at"],
-        sha=row["sha"],
+        consumer_version=row.consumer_version_number,
+        published_at=row.created_at,
+        sha=row.sha,
         results=results,
         provider_main_branch=provider_main,
         now=now,

@@ -16,11 +16,11 @@ from local_pact_broker.api.openapi_responses import (
     json_body,
     ok,
 )
-from local_pact_broker.api.representations import pact_version_url
 from local_pact_broker.api.request_body import json_object
 from local_pact_broker.db import models_repository as models
 from local_pact_broker.db import pacticipants_repository as pacticipants
 from local_pact_broker.db.storage import Database
+from local_pact_broker.domain import urls
 from local_pact_broker.domain.pact_metadata import encode_metadata
 from local_pact_broker.domain.pending import PendingQuery
 from local_pact_broker.domain.selectors import SelectorError, default_selectors, parse_selectors
@@ -38,7 +38,6 @@ from local_pact_broker.domain.verification_notices import (
 )
 
 router = APIRouter()
-PATH = "/pacts/provider/{provider}/for-verification"
 
 
 def _answer(
@@ -69,10 +68,7 @@ def _answer(
     with db.reading() as connection:
         publications, pact_ids = models.verification_candidates(connection, provider)
         results = models.verifications_of(connection, pact_ids)
-        main_branches = {
-            str(row["name"]): row["main_branch"]
-            for row in pacticipants.all_pacticipants(connection)
-        }
+        main_branches = pacticipants.main_branches(connection)
         created_at = (
             pacticipants.branch_created_at(connection, provider, branch) if branch else None
         )
@@ -84,15 +80,19 @@ def _answer(
     )
     entries = []
     for pact in verifiable_pacts(verification_request, publications, results, main_branches):
-        permalink = pact_version_url(base, provider, pact.consumer, pact.pact_sha)
+        permalink = urls.PACT_VERSION.url(
+            base, provider=provider, consumer=pact.consumer, sha=pact.pact_sha
+        )
         pairs = url_metadata(pact, branch, defaulted=not selectors)
         notices = _notices_json(pact, permalink, main_branches.get(pact.consumer), branch, beta)
         title = f"Pact between {pact.consumer} ({pact.consumer_version.number}) and {provider}"
-        href = f"{permalink}/metadata/{encode_metadata(pairs)}"
+        href = urls.PACT_VERSION_METADATA_BELOW_PERMALINK(
+            permalink, metadata=encode_metadata(pairs)
+        )
         entries.append(_pact_json(pact, notices, href, title))
     links = {
         "self": {
-            "href": f"{base}/pacts/provider/{provider}/for-verification",
+            "href": urls.PACTS_FOR_VERIFICATION.url(base, provider=provider),
             "title": "Pacts to be verified",
         }
     }
@@ -106,6 +106,8 @@ def _notice_json(when: str, text: str) -> str:
 
 
 _BETA_NOTICE_JSON = _notice_json("before_verification", BETA_API_WARNING)
+_WIP_METADATA = encode_metadata([("wip", "true")])
+"""The metadata of a WIP pact's notice URL: the same for every WIP pact, so encoded once."""
 
 
 @lru_cache(maxsize=256)
@@ -134,7 +136,7 @@ def _notices_json(
 ) -> str:
     """``verificationProperties.notices`` as JSON: see :func:`verification_notices`."""
     if pact.wip:  # as the official broker, which marks the notice's URL ``wip=true``
-        permalink = f"{permalink}/metadata/{encode_metadata([('wip', 'true')])}"
+        permalink = urls.PACT_VERSION_METADATA_BELOW_PERMALINK(permalink, metadata=_WIP_METADATA)
     inclusion = inclusion_notice(pact, permalink, main_branch, provider_branch)
     first = _notice_json(inclusion["when"], inclusion["text"])
     if beta:
@@ -196,7 +198,7 @@ def selectors_from_query(pairs: list[tuple[str, str]]) -> list[dict[str, Any]] |
 
 
 @router.get(
-    PATH,
+    urls.PACTS_FOR_VERIFICATION.template,
     responses={**ok("PactsForVerification"), **INVALID},
     openapi_extra=FOR_VERIFICATION_QUERY,
 )
@@ -225,7 +227,7 @@ def pacts_for_verification_get(
 
 
 @router.post(
-    PATH,
+    urls.PACTS_FOR_VERIFICATION.template,
     responses={**ok("PactsForVerification"), **BODY_REFUSED},
     openapi_extra=json_body("PactsForVerificationRequest", required=False),
 )

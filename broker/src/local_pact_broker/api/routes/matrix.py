@@ -1,13 +1,12 @@
 """``GET /matrix`` and ``GET /can-i-deploy``: answering whether a version may be deployed."""
 
-import sqlite3
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from local_pact_broker.api.content_negotiation import wants_html
-from local_pact_broker.api.dependencies import DatabaseDep
+from local_pact_broker.api.dependencies import DatabaseDep, browser_pages
 from local_pact_broker.api.errors import not_found, validation_failed
 from local_pact_broker.api.hal import base_url, hal, link
 from local_pact_broker.api.openapi_responses import (
@@ -18,16 +17,13 @@ from local_pact_broker.api.openapi_responses import (
     ok,
     ok_or_html,
 )
-from local_pact_broker.api.representations import (
-    pact_url,
-    pact_version_url,
-    pacticipant_url,
-    version_url,
-)
+from local_pact_broker.api.representations import branch_versions
 from local_pact_broker.db import environments_repository as environments
 from local_pact_broker.db import models_repository as models
 from local_pact_broker.db import pacticipants_repository as pacticipants
-from local_pact_broker.db.storage import Database
+from local_pact_broker.db.records import EnvironmentRecord, VersionRecord
+from local_pact_broker.db.storage import Connection
+from local_pact_broker.domain import urls
 from local_pact_broker.domain.can_i_deploy import (
     Ignored,
     MatrixRow,
@@ -40,7 +36,6 @@ from local_pact_broker.domain.display_names import display_name
 from local_pact_broker.domain.models import PacticipantVersion
 from local_pact_broker.domain.pact_metadata import encode_metadata
 from local_pact_broker.domain.timestamps import display
-from local_pact_broker.ui.pages import matrix_page_response
 
 router = APIRouter()
 
@@ -57,16 +52,16 @@ def _parse_selectors(request: Request, prefix: str = "q[][") -> list[dict[str, s
     return selectors
 
 
-def _models(db: sqlite3.Connection, rows: list[sqlite3.Row]) -> tuple[PacticipantVersion, ...]:
+def _models(db: Connection, rows: list[VersionRecord]) -> tuple[PacticipantVersion, ...]:
     return tuple(pacticipants.version_model(db, row) for row in rows)
 
 
-def _main_branch(db: sqlite3.Connection, name: str) -> str | None:
-    row = pacticipants.find_pacticipant(db, name)
-    return str(row["main_branch"]) if row is not None and row["main_branch"] else None
+def _main_branch(db: Connection, name: str) -> str | None:
+    found = pacticipants.find_pacticipant(db, name)
+    return found.main_branch if found is not None and found.main_branch else None
 
 
-def _resolve(db: sqlite3.Connection, selector: dict[str, str]) -> Side:
+def _resolve(db: Connection, selector: dict[str, str]) -> Side:
     name = selector.get("pacticipant", "")
     number = selector.get("version")
     if number:
@@ -94,20 +89,8 @@ def _any(name: str) -> Side:
     return Side(name, (), Mode.ANY)
 
 
-def _integrated(db: sqlite3.Connection, name: str) -> list[str]:
-    # One index probe per pacticipant, whatever the number of stored pacts.
-    rows = db.execute(
-        "SELECT p.name FROM pacticipants p, pacticipants me WHERE me.name = ? AND p.id != me.id"
-        " AND (EXISTS (SELECT 1 FROM pact_versions pv WHERE pv.consumer_id = me.id"
-        " AND pv.provider_id = p.id) OR EXISTS (SELECT 1 FROM pact_versions pv"
-        " WHERE pv.provider_id = me.id AND pv.consumer_id = p.id)) ORDER BY p.name",
-        (name,),
-    ).fetchall()
-    return [str(r["name"]) for r in rows]
-
-
 def _other_side(
-    db: sqlite3.Connection,
+    db: Connection,
     name: str,
     environment: str | None,
     latest: bool,
@@ -128,17 +111,19 @@ def _other_side(
     return Side(name, (), Mode.ANY)
 
 
-def _version_json(base: str, db: sqlite3.Connection, version: PacticipantVersion) -> dict[str, Any]:
-    row = pacticipants.find_version(db, version.pacticipant, version.number)
-    assert row is not None  # noqa: S101
-    from local_pact_broker.api.representations import branch_versions  # noqa: PLC0415
-
-    branches = branch_versions(base, db, row)
+def _version_json(base: str, db: Connection, version: PacticipantVersion) -> dict[str, Any]:
+    found = pacticipants.find_version(db, version.pacticipant, version.number)
+    branches = (
+        branch_versions(base, found, pacticipants.branches_of_version(db, found.id))
+        if found is not None
+        else []
+    )
     envs = []
     for name in version.environments:
         env = environments.find_environment(db, name=name)
         if env is not None:
             envs.append(_environment_json(base, env))
+    where = {"name": version.pacticipant, "number": version.number}
     body: dict[str, Any] = {
         "number": version.number,
         "branches": branches,
@@ -148,34 +133,32 @@ def _version_json(base: str, db: sqlite3.Connection, version: PacticipantVersion
             {
                 "name": t,
                 "latest": True,
-                "_links": {
-                    "self": {
-                        "href": f"{version_url(base, version.pacticipant, version.number)}/tags/{t}"
-                    }
-                },
+                "_links": {"self": {"href": urls.TAG.url(base, tag=t, **where)}},
             }
             for t in version.tags
         ],
-        "_links": {"self": {"href": version_url(base, version.pacticipant, version.number)}},
+        "_links": {"self": {"href": urls.VERSION.url(base, **where)}},
     }
     if branches:
         body["branch"] = branches[-1]["name"]
     return body
 
 
-def _environment_json(base: str, env: sqlite3.Row) -> dict[str, Any]:
+def _environment_json(base: str, env: EnvironmentRecord) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "uuid": env["uuid"],
-        "name": env["name"],
-        "production": bool(env["production"]),
-        "createdAt": display(env["created_at"]),
-        "_links": {"self": link(f"{base}/environments/{env['uuid']}", "Environment", env["name"])},
+        "uuid": env.uuid,
+        "name": env.name,
+        "production": env.production,
+        "createdAt": display(env.created_at),
+        "_links": {
+            "self": link(urls.ENVIRONMENT.url(base, uuid=env.uuid), "Environment", env.name)
+        },
     }
-    body["displayName"] = display_name(env["name"], env["display_name"])
+    body["displayName"] = display_name(env.name, env.display_name)
     return body
 
 
-def _row_json(base: str, db: sqlite3.Connection, row: MatrixRow) -> dict[str, Any]:
+def _row_json(base: str, db: Connection, row: MatrixRow) -> dict[str, Any]:
     publication = row.publication
     consumer = publication.consumer
     provider = publication.provider
@@ -183,16 +166,20 @@ def _row_json(base: str, db: sqlite3.Connection, row: MatrixRow) -> dict[str, An
     body: dict[str, Any] = {
         "consumer": {
             "name": consumer,
-            "_links": {"self": {"href": pacticipant_url(base, consumer)}},
+            "_links": {"self": {"href": urls.PACTICIPANT.url(base, name=consumer)}},
             "version": _version_json(base, db, publication.consumer_version),
         },
         "provider": {
             "name": provider,
-            "_links": {"self": {"href": pacticipant_url(base, provider)}},
+            "_links": {"self": {"href": urls.PACTICIPANT.url(base, name=provider)}},
         },
         "pact": {
             "createdAt": display(publication.created_at),
-            "_links": {"self": {"href": pact_url(base, provider, consumer, number)}},
+            "_links": {
+                "self": {
+                    "href": urls.PACT.url(base, provider=provider, consumer=consumer, number=number)
+                }
+            },
         },
         "verificationResult": None,
     }
@@ -203,18 +190,25 @@ def _row_json(base: str, db: sqlite3.Connection, row: MatrixRow) -> dict[str, An
     if row.provider_version is not None and row.verification is not None:
         body["provider"]["version"] = _version_json(base, db, row.provider_version)
     if row.verification is not None:
+        # As the official matrix: the result's URL goes through the pact's metadata segment.
         metadata = encode_metadata([("cvn", number)])
-        permalink = pact_version_url(base, provider, consumer, publication.pact_sha)
-        results_url = f"{permalink}/metadata/{metadata}/verification-results"
+        result_url = urls.VERIFICATION_RESULT_WITH_METADATA.url(
+            base,
+            provider=provider,
+            consumer=consumer,
+            sha=publication.pact_sha,
+            metadata=metadata,
+            verification_id=str(row.verification.id),
+        )
         body["verificationResult"] = {
             "success": row.verification.success,
             "verifiedAt": display(row.verification.created_at),
-            "_links": {"self": {"href": f"{results_url}/{row.verification.id}"}},
+            "_links": {"self": {"href": result_url}},
         }
     return body
 
 
-def _answer(base: str, db: sqlite3.Connection, verdict: Verdict) -> JSONResponse:
+def _answer(base: str, db: Connection, verdict: Verdict) -> JSONResponse:
     return hal(
         {
             "summary": {
@@ -233,7 +227,7 @@ def _answer(base: str, db: sqlite3.Connection, verdict: Verdict) -> JSONResponse
 
 def _evaluate(
     request: Request,
-    db: Database,
+    connection: Connection,
     selectors: list[dict[str, str]],
     environment: str | None,
     latest: bool,
@@ -242,64 +236,62 @@ def _evaluate(
     ignored: Ignored = frozenset(),
     latestby: str | None = None,
 ) -> JSONResponse:
+    """The matrix and verdict, read in the caller's transaction (one per request)."""
     if not selectors or not all(s.get("pacticipant") for s in selectors):
         raise validation_failed(["Please specify the pacticipant name"])
-    with db.reading() as connection:
-        if environment and environments.find_environment(connection, name=environment) is None:
-            raise validation_failed([f"Environment with name '{environment}' does not exist"])
-        for selector in selectors:
-            if pacticipants.find_pacticipant(connection, selector["pacticipant"]) is None:
-                raise validation_failed([f"Pacticipant {selector['pacticipant']} not found"])
-        specified = _resolve(connection, selectors[0])
-        if len(selectors) > 1:
-            # A selector naming only the pacticipant means any of its versions (official).
-            others = [
-                _resolve(connection, s) if set(s) - {"pacticipant"} else _any(s["pacticipant"])
-                for s in selectors[1:]
-            ]
-        else:
-            others = [
-                _other_side(connection, name, environment, latest, tag, main_branch)
-                for name in _integrated(connection, specified.pacticipant)
-            ]
-        names = {specified.pacticipant} | {o.pacticipant for o in others}
-        version_ids = [v.order for side in (specified, *others) for v in side.versions]
-        publications, pact_ids = models.publications_of_versions(connection, version_ids, names)
-        results = models.verifications_of(connection, pact_ids)
-        verdict = decide(
-            specified,
-            others,
-            publications,
-            results,
-            warn_no_environment=len(selectors) == 1
-            and not environment
-            and not tag
-            and not main_branch,
-            ignored=ignored,
-            latestby=latestby,
-        )
-        return _answer(base_url(request), connection, verdict)
+    if environment and environments.find_environment(connection, name=environment) is None:
+        raise validation_failed([f"Environment with name '{environment}' does not exist"])
+    for selector in selectors:
+        if pacticipants.find_pacticipant(connection, selector["pacticipant"]) is None:
+            raise validation_failed([f"Pacticipant {selector['pacticipant']} not found"])
+    specified = _resolve(connection, selectors[0])
+    if len(selectors) > 1:
+        # A selector naming only the pacticipant means any of its versions (official).
+        others = [
+            _resolve(connection, s) if set(s) - {"pacticipant"} else _any(s["pacticipant"])
+            for s in selectors[1:]
+        ]
+    else:
+        others = [
+            _other_side(connection, name, environment, latest, tag, main_branch)
+            for name in pacticipants.integrated_pacticipants(connection, specified.pacticipant)
+        ]
+    names = {specified.pacticipant} | {o.pacticipant for o in others}
+    version_ids = [v.order for side in (specified, *others) for v in side.versions]
+    publications, pact_ids = models.publications_of_versions(connection, version_ids, names)
+    results = models.verifications_of(connection, pact_ids)
+    verdict = decide(
+        specified,
+        others,
+        publications,
+        results,
+        warn_no_environment=len(selectors) == 1 and not environment and not tag and not main_branch,
+        ignored=ignored,
+        latestby=latestby,
+    )
+    return _answer(base_url(request), connection, verdict)
 
 
 @router.get(
-    "/matrix",
+    urls.MATRIX.template,
     responses={**ok("Matrix"), **INVALID},
     openapi_extra=MATRIX_QUERY,
 )
 def matrix(request: Request, db: DatabaseDep) -> JSONResponse:
     """The matrix for the ``q[]`` selectors, with a can-i-deploy summary."""
     params = request.query_params
-    return _evaluate(
-        request,
-        db,
-        _parse_selectors(request),
-        params.get("environment"),
-        params.get("latest") == "true",
-        params.get("tag"),
-        main_branch=params.get("mainBranch") == "true",
-        ignored=_ignored(request),
-        latestby=params.get("latestby") or None,
-    )
+    with db.reading() as connection:
+        return _evaluate(
+            request,
+            connection,
+            _parse_selectors(request),
+            params.get("environment"),
+            params.get("latest") == "true",
+            params.get("tag"),
+            main_branch=params.get("mainBranch") == "true",
+            ignored=_ignored(request),
+            latestby=params.get("latestby") or None,
+        )
 
 
 def _ignored(request: Request) -> Ignored:
@@ -314,7 +306,7 @@ def _ignored(request: Request) -> Ignored:
 
 
 @router.get(
-    "/can-i-deploy",
+    urls.CAN_I_DEPLOY.template,
     responses={**ok("Matrix"), **INVALID},
     openapi_extra=CAN_I_DEPLOY_QUERY,
 )
@@ -325,25 +317,25 @@ def can_i_deploy(request: Request, db: DatabaseDep) -> JSONResponse:
     if params.get("version"):
         selector["version"] = params["version"]
     environment = params.get("environment")
-    if environment:  # this resource words it differently from /matrix (recording 18)
-        with db.reading() as connection:
-            if environments.find_environment(connection, name=environment) is None:
-                message = f"with name '{environment}' does not exist"
-                raise validation_failed({"environment": [message]})
-    return _evaluate(
-        request,
-        db,
-        [selector],
-        params.get("environment"),
-        False,
-        params.get("to"),
-        ignored=_ignored(request),
-        latestby="cvp",  # as the official resource
-    )
+    with db.reading() as connection:
+        # Checked first, and worded differently from /matrix (recording 18).
+        if environment and environments.find_environment(connection, name=environment) is None:
+            message = f"with name '{environment}' does not exist"
+            raise validation_failed({"environment": [message]})
+        return _evaluate(
+            request,
+            connection,
+            [selector],
+            environment,
+            False,
+            params.get("to"),
+            ignored=_ignored(request),
+            latestby="cvp",  # as the official resource
+        )
 
 
 @router.get(
-    "/matrix/provider/{provider}/consumer/{consumer}",
+    urls.MATRIX_FOR_PACT.template,
     responses={
         **ok_or_html("Matrix", "The matrix of the two; a browser gets the matrix page"),
         **NOT_FOUND_OR_HTML,
@@ -358,13 +350,13 @@ def matrix_for_consumer_and_provider(
     """
     answer: Response
     if wants_html(request.headers.get("accept", "")):
-        answer = matrix_page_response(db, provider, consumer)
+        answer = browser_pages(request).matrix(db, provider, consumer)
     else:
         with db.reading() as connection:
             for name in (consumer, provider):
                 if pacticipants.find_pacticipant(connection, name) is None:
                     raise not_found(f"No pacticipant with name '{name}' found")
-        selectors = [{"pacticipant": consumer}, {"pacticipant": provider}]
-        answer = _evaluate(request, db, selectors, None, False, None)
+            selectors = [{"pacticipant": consumer}, {"pacticipant": provider}]
+            answer = _evaluate(request, connection, selectors, None, False, None)
     answer.headers["Vary"] = "Accept"
     return answer

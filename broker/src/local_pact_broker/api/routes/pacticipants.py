@@ -1,6 +1,5 @@
 """Pacticipants, their versions, branches and tags."""
 
-import sqlite3
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -8,7 +7,7 @@ from fastapi.responses import JSONResponse, Response
 
 from local_pact_broker.api.dependencies import DatabaseDep, JsonBodyDep
 from local_pact_broker.api.errors import not_found, validation_failed
-from local_pact_broker.api.hal import base_url, hal, link, segment
+from local_pact_broker.api.hal import base_url, hal, link
 from local_pact_broker.api.openapi_responses import (
     BODY_REFUSED,
     NOT_FOUND,
@@ -16,19 +15,16 @@ from local_pact_broker.api.openapi_responses import (
     ok,
     ok_or_created,
 )
-from local_pact_broker.api.representations import (
-    pacticipant_body,
-    pacticipant_url,
-    version_body,
-    version_url,
-)
+from local_pact_broker.api.representations import pacticipant_body, version_body
 from local_pact_broker.api.request_body import json_object
 from local_pact_broker.db import environments_repository as environments
 from local_pact_broker.db import pacticipants_repository as pacticipants
-from local_pact_broker.db.storage import Database
-from local_pact_broker.domain.body_fields import list_field_errors, text_field_errors
+from local_pact_broker.db.records import PacticipantRecord, VersionRecord
+from local_pact_broker.db.storage import Connection, Database
+from local_pact_broker.domain import urls
 from local_pact_broker.domain.display_names import display_name
 from local_pact_broker.domain.timestamps import display, display_date
+from local_pact_broker.services import pacticipants as writes
 
 router = APIRouter()
 
@@ -38,40 +34,49 @@ def _missing_pacticipant(name: str) -> Exception:
 
 
 def _environment_links(
-    base: str, db: sqlite3.Connection, version: sqlite3.Row
+    base: str, db: Connection, version: VersionRecord
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    url = version_url(base, version["pacticipant_name"], version["number"])
+    where = {"name": version.pacticipant, "number": version.number}
     deploy, release = [], []
     for env in environments.all_environments(db):
-        label = display_name(env["name"], env["display_name"])
+        label = display_name(env.name, env.display_name)
         deploy.append(
             link(
-                f"{url}/deployed-versions/environment/{env['uuid']}",
+                urls.RECORD_DEPLOYMENT.url(base, uuid=env.uuid, **where),
                 f"Record deployment to {label}",
-                env["name"],
+                env.name,
             )
         )
         release.append(
             link(
-                f"{url}/released-versions/environment/{env['uuid']}",
+                urls.RECORD_RELEASE.url(base, uuid=env.uuid, **where),
                 f"Record release to {label}",
-                env["name"],
+                env.name,
             )
         )
     return deploy, release
 
 
 def _version_response(
-    request: Request, db: sqlite3.Connection, version: sqlite3.Row | None, status: int = 200
+    request: Request, db: Connection, version: VersionRecord | None, status: int = 200
 ) -> JSONResponse:
     if version is None:
         raise not_found()
     base = base_url(request)
-    return hal(version_body(base, db, version, _environment_links(base, db, version)), status)
+    details = pacticipants.version_details(db, version)
+    return hal(version_body(base, details, _environment_links(base, db, version)), status)
+
+
+def _pacticipant_body(
+    base: str, db: Connection, pacticipant: PacticipantRecord, *, listed: bool = False
+) -> dict[str, Any]:
+    latest = pacticipants.latest_version(db, pacticipant.name)
+    number = None if latest is None else latest.number
+    return pacticipant_body(base, pacticipant, number, listed=listed)
 
 
 @router.get(
-    "/pacticipants",
+    urls.PACTICIPANTS.template,
     responses=ok("Collection"),
 )
 def list_pacticipants(request: Request, db: DatabaseDep) -> JSONResponse:
@@ -79,7 +84,7 @@ def list_pacticipants(request: Request, db: DatabaseDep) -> JSONResponse:
     base = base_url(request)
     with db.reading() as connection:
         bodies = [
-            pacticipant_body(base, connection, row, listed=True)
+            _pacticipant_body(base, connection, row, listed=True)
             for row in pacticipants.all_pacticipants(connection)
         ]
     return hal(
@@ -91,7 +96,7 @@ def list_pacticipants(request: Request, db: DatabaseDep) -> JSONResponse:
                 for b in bodies
             ],
             "_links": {
-                "self": {"href": f"{base}/pacticipants"},
+                "self": {"href": urls.PACTICIPANTS.url(base)},
                 "pb:pacticipants": [
                     link(b["_links"]["self"]["href"], "Pacticipant", b["name"]) for b in bodies
                 ],
@@ -104,7 +109,7 @@ def list_pacticipants(request: Request, db: DatabaseDep) -> JSONResponse:
                     for b in bodies
                 ],
                 "pb:pacticipants-with-label": link(
-                    f"{base}/pacticipants/label/{{label}}",
+                    urls.PACTICIPANTS_WITH_LABEL.templated(base),
                     "Find pacticipants by label",
                     templated=True,
                 ),
@@ -116,27 +121,14 @@ def list_pacticipants(request: Request, db: DatabaseDep) -> JSONResponse:
 def _save_pacticipant(
     request: Request, db: Database, name: str, body: dict[str, Any], created_status: int
 ) -> JSONResponse:
-    if errors := text_field_errors(body, "mainBranch", "displayName", "repositoryUrl"):
-        raise validation_failed(errors)
-    with db.writing() as connection:
-        existed = pacticipants.find_pacticipant(connection, name) is not None
-        row = pacticipants.ensure_pacticipant(connection, name)
-        pacticipants.update_pacticipant(
-            connection,
-            row["id"],
-            main_branch=body.get("mainBranch"),
-            display_name=body.get("displayName"),
-            repository_url=body.get("repositoryUrl"),
-            touch=existed,  # fields given at creation are not an update
-        )
-        updated = pacticipants.find_pacticipant(connection, name)
-        assert updated is not None  # noqa: S101
-        response = pacticipant_body(base_url(request), connection, updated)
+    saved, existed = writes.save_pacticipant(db, name, body)
+    with db.reading() as connection:
+        response = _pacticipant_body(base_url(request), connection, saved)
     return hal(response, 200 if existed else created_status)
 
 
 @router.post(
-    "/pacticipants",
+    urls.PACTICIPANTS.template,
     responses={**ok_or_created("Pacticipant"), **BODY_REFUSED},
     openapi_extra=json_body("PacticipantRequest"),
 )
@@ -150,12 +142,12 @@ def create_pacticipant(request: Request, body: JsonBodyDep, db: DatabaseDep) -> 
 
 
 @router.put(
-    "/pacticipants/{name}",
+    urls.PACTICIPANT.template,
     responses={**ok_or_created("Pacticipant"), **BODY_REFUSED},
     openapi_extra=json_body("PacticipantUpdate", required=False),
 )
 @router.patch(
-    "/pacticipants/{name}",
+    urls.PACTICIPANT.template,
     responses={**ok_or_created("Pacticipant"), **BODY_REFUSED},
     openapi_extra=json_body("PacticipantUpdate", required=False),
 )
@@ -167,20 +159,20 @@ def update_pacticipant(
 
 
 @router.get(
-    "/pacticipants/{name}",
+    urls.PACTICIPANT.template,
     responses={**ok("Pacticipant"), **NOT_FOUND},
 )
 def get_pacticipant(name: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """One pacticipant."""
     with db.reading() as connection:
-        row = pacticipants.find_pacticipant(connection, name)
-        if row is None:
+        found = pacticipants.find_pacticipant(connection, name)
+        if found is None:
             raise _missing_pacticipant(name)
-        return hal(pacticipant_body(base_url(request), connection, row))
+        return hal(_pacticipant_body(base_url(request), connection, found))
 
 
 @router.get(
-    "/pacticipants/{name}/versions",
+    urls.VERSIONS.template,
     responses={**ok("Collection"), **NOT_FOUND},
 )
 def list_versions(name: str, request: Request, db: DatabaseDep) -> JSONResponse:
@@ -190,23 +182,24 @@ def list_versions(name: str, request: Request, db: DatabaseDep) -> JSONResponse:
         if pacticipants.find_pacticipant(connection, name) is None:
             raise _missing_pacticipant(name)
         bodies = [
-            version_body(base, connection, v) for v in pacticipants.versions_of(connection, name)
+            version_body(base, pacticipants.version_details(connection, v))
+            for v in pacticipants.versions_of(connection, name)
         ]
     return hal(
         {
             "_embedded": {"versions": bodies},
             "_links": {
                 "self": link(
-                    f"{pacticipant_url(base, name)}/versions", f"All application versions of {name}"
+                    urls.VERSIONS.url(base, name=name), f"All application versions of {name}"
                 ),
-                "pb:pacticipant": link(pacticipant_url(base, name), name),
+                "pb:pacticipant": link(urls.PACTICIPANT.url(base, name=name), name),
             },
         }
     )
 
 
 @router.get(
-    "/pacticipants/{name}/latest-version",
+    urls.LATEST_VERSION.template,
     responses={**ok("Version"), **NOT_FOUND},
 )
 def get_latest_version(name: str, request: Request, db: DatabaseDep) -> JSONResponse:
@@ -216,7 +209,7 @@ def get_latest_version(name: str, request: Request, db: DatabaseDep) -> JSONResp
 
 
 @router.get(
-    "/pacticipants/{name}/latest-version/{tag}",
+    urls.LATEST_TAGGED_VERSION.template,
     responses={**ok("Version"), **NOT_FOUND},
 )
 def get_latest_tagged_version(
@@ -230,7 +223,7 @@ def get_latest_tagged_version(
 
 
 @router.get(
-    "/pacticipants/{name}/versions/{number}",
+    urls.VERSION.template,
     responses={**ok("Version"), **NOT_FOUND},
 )
 def get_version(name: str, number: str, request: Request, db: DatabaseDep) -> JSONResponse:
@@ -242,12 +235,12 @@ def get_version(name: str, number: str, request: Request, db: DatabaseDep) -> JS
 
 
 @router.put(
-    "/pacticipants/{name}/versions/{number}",
+    urls.VERSION.template,
     responses={**ok_or_created("Version"), **BODY_REFUSED},
     openapi_extra=json_body("VersionRequest", required=False),
 )
 @router.patch(
-    "/pacticipants/{name}/versions/{number}",
+    urls.VERSION.template,
     responses={**ok_or_created("Version"), **BODY_REFUSED},
     openapi_extra=json_body("VersionRequest", required=False),
 )
@@ -255,28 +248,13 @@ def put_version(
     name: str, number: str, request: Request, body: JsonBodyDep, db: DatabaseDep
 ) -> JSONResponse:
     """Create or update a version (``create-or-update-version``)."""
-    data = json_object(body)
-    if errors := list_field_errors(data, "tags", dict, "tag objects"):
-        raise validation_failed(errors)
-    with db.writing() as connection:
-        pacticipant = pacticipants.ensure_pacticipant(connection, name)
-        build_url = data.get("buildUrl") if isinstance(data.get("buildUrl"), str) else None
-        version, created = pacticipants.ensure_version(
-            connection, pacticipant, number, build_url, updated=True
-        )
-        if not created:
-            pacticipants.touch_version(connection, version["id"])
-        branch = data.get("branch")
-        if isinstance(branch, str) and branch:
-            pacticipants.add_branch_version(connection, version, branch)
-        for tag in data.get("tags") or []:
-            if isinstance(tag, dict) and isinstance(tag.get("name"), str):
-                pacticipants.add_tag(connection, version["id"], tag["name"])
+    version, created = writes.record_version(db, name, number, json_object(body))
+    with db.reading() as connection:
         return _version_response(request, connection, version, 201 if created else 200)
 
 
 @router.put(
-    "/pacticipants/{name}/branches/{branch:path}/versions/{number}",
+    urls.BRANCH_VERSION.template,
     # 404 only for a branch the URL cannot carry: Starlette's ``path`` matches no line break.
     responses={**ok_or_created("BranchVersion"), **BODY_REFUSED, **NOT_FOUND},
     openapi_extra=json_body("AnyJson", required=False),
@@ -291,25 +269,16 @@ def put_branch_version(
 ) -> JSONResponse:
     """Put a version on a branch, creating pacticipant, version and branch as needed."""
     base = base_url(request)
-    with db.writing() as connection:
-        pacticipant = pacticipants.ensure_pacticipant(connection, name)
-        version, _ = pacticipants.ensure_version(connection, pacticipant, number, updated=True)
-        existed = branch in {
-            str(b["name"]) for b in pacticipants.branches_of_version(connection, version["id"])
-        }
-        pacticipants.add_branch_version(connection, version, branch)
-        created_at, updated_at = connection.execute(
-            "SELECT bv.created_at, bv.updated_at FROM branch_versions bv"
-            " JOIN branches b ON b.id = bv.branch_id WHERE bv.version_id = ? AND b.name = ?",
-            (version["id"], branch),
-        ).fetchone()
-    branch_url = f"{pacticipant_url(base, name)}/branches/{segment(branch)}"
+    existed, created_at, updated_at = writes.put_on_branch(db, name, branch, number)
     body: dict[str, Any] = {
         "createdAt": display(created_at),
         "_links": {
-            "self": link(f"{branch_url}/versions/{segment(number)}", "Branch version"),
-            "pb:branch": link(branch_url, "Branch", branch),
-            "pb:version": link(version_url(base, name, number), "Version", number),
+            "self": link(
+                urls.BRANCH_VERSION.url(base, name=name, branch=branch, number=number),
+                "Branch version",
+            ),
+            "pb:branch": link(urls.BRANCH.url(base, name=name, branch=branch), "Branch", branch),
+            "pb:version": link(urls.VERSION.url(base, name=name, number=number), "Version", number),
         },
     }
     if updated_at:
@@ -319,7 +288,7 @@ def put_branch_version(
 
 
 @router.get(
-    "/pacticipants/{name}/branches/{branch:path}/versions",
+    urls.BRANCH_VERSIONS.template,
     # 404 only for a branch the URL cannot carry: Starlette's ``path`` matches no line break.
     responses={**ok("Collection"), **NOT_FOUND},
 )
@@ -328,28 +297,29 @@ def list_branch_versions(name: str, branch: str, request: Request, db: DatabaseD
     base = base_url(request)
     with db.reading() as connection:
         rows = pacticipants.versions_on_branch(connection, name, branch)
-        bodies = [version_body(base, connection, v) for v in rows]
-    url = pacticipant_url(base, name)
+        bodies = [version_body(base, pacticipants.version_details(connection, v)) for v in rows]
+    url = urls.PACTICIPANT.url(base, name=name)
     return hal(
         {
             "_embedded": {"versions": bodies},
             "_links": {
                 "self": link(
-                    f"{url}/branches/{segment(branch)}/versions",
+                    urls.BRANCH_VERSIONS.url(base, name=name, branch=branch),
                     f"Versions for branch {branch} of {name}",
                 ),
                 "pb:pacticipant": link(url, name),
                 "pacticipant": link(url, "Deprecated - please use pb:pacticipant"),
                 "pb:versions": [
                     link(
-                        version_url(base, name, r["number"]),
-                        f"Version {r['number']} - {display_date(r['created_at'])}",
+                        urls.VERSION.url(base, name=name, number=r.number),
+                        f"Version {r.number} - {display_date(r.created_at)}",
                     )
                     for r in rows
                 ],
                 "versions": [
                     link(
-                        version_url(base, name, r["number"]), "Deprecated - please use pb:versions"
+                        urls.VERSION.url(base, name=name, number=r.number),
+                        "Deprecated - please use pb:versions",
                     )
                     for r in rows
                 ],
@@ -359,7 +329,7 @@ def list_branch_versions(name: str, branch: str, request: Request, db: DatabaseD
 
 
 @router.get(
-    "/pacticipants/{name}/branches/{branch:path}",
+    urls.BRANCH.template,
     responses={**ok("Branch"), **NOT_FOUND},
 )
 def get_branch(name: str, branch: str, request: Request, db: DatabaseDep) -> JSONResponse:
@@ -369,8 +339,7 @@ def get_branch(name: str, branch: str, request: Request, db: DatabaseDep) -> JSO
         created_at = pacticipants.branch_created_at(connection, name, branch)
     if created_at is None:
         raise not_found()
-    url = pacticipant_url(base, name)
-    branch_url = f"{url}/branches/{segment(branch)}"
+    branch_url = urls.BRANCH.url(base, name=name, branch=branch)
     return hal(
         {
             "name": branch,
@@ -378,31 +347,32 @@ def get_branch(name: str, branch: str, request: Request, db: DatabaseDep) -> JSO
             "_links": {
                 "self": link(branch_url, "Branch", branch),
                 "pb:latest-version": link(
-                    f"{branch_url}/latest-version", "Latest version for branch"
+                    urls.BRANCH_LATEST_VERSION.url(base, name=name, branch=branch),
+                    "Latest version for branch",
                 ),
-                "pb:versions": link(f"{branch_url}/versions", "Versions for branch"),
-                "pb:pacticipant": link(url, "Pacticipant", name),
+                "pb:versions": link(
+                    urls.BRANCH_VERSIONS.url(base, name=name, branch=branch),
+                    "Versions for branch",
+                ),
+                "pb:pacticipant": link(urls.PACTICIPANT.url(base, name=name), "Pacticipant", name),
             },
         }
     )
 
 
 @router.delete(
-    "/pacticipants/{name}/branches/{branch:path}",
+    urls.BRANCH.template,
     status_code=204,
     responses=NOT_FOUND,
 )
 def delete_branch(name: str, branch: str, db: DatabaseDep) -> Response:
     """Delete a branch and its branch-versions, keeping the versions (``delete-branch``)."""
-    with db.writing() as connection:
-        deleted = pacticipants.delete_branch(connection, name, branch)
-    if not deleted:
-        raise not_found()
+    writes.delete_branch(db, name, branch)
     return Response(status_code=204)
 
 
 @router.put(
-    "/pacticipants/{name}/versions/{number}/tags/{tag}",
+    urls.TAG.template,
     responses={**ok_or_created("Tag"), **BODY_REFUSED},
     openapi_extra=json_body("AnyJson", required=False),
 )
@@ -416,50 +386,39 @@ def put_tag(
 ) -> JSONResponse:
     """Tag a version, creating pacticipant and version as needed (201 new, 200 existing)."""
     base = base_url(request)
-    with db.writing() as connection:
-        pacticipant = pacticipants.ensure_pacticipant(connection, name)
-        version, _ = pacticipants.ensure_version(connection, pacticipant, number, updated=True)
-        created = pacticipants.add_tag(connection, version["id"], tag)
-    url = f"{version_url(base, name, number)}/tags/{segment(tag)}"
+    created = writes.tag_version(db, name, number, tag)
+    version = {"name": name, "number": number}
     body = {
         "name": tag,
         "_links": {
-            "self": link(url, "Tag", tag),
-            "version": link(version_url(base, name, number), "Version", number),
-            "pacticipant": link(pacticipant_url(base, name), "Pacticipant", name),
+            "self": link(urls.TAG.url(base, tag=tag, **version), "Tag", tag),
+            "version": link(urls.VERSION.url(base, **version), "Version", number),
+            "pacticipant": link(urls.PACTICIPANT.url(base, name=name), "Pacticipant", name),
         },
     }
     return hal(body, 201 if created else 200)
 
 
 @router.get(
-    "/pacticipants/{name}/versions/{number}/tags/{tag}",
+    urls.TAG.template,
     responses={**ok("Tag"), **NOT_FOUND},
 )
 def get_tag(name: str, number: str, tag: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """One tag of a version."""
     with db.reading() as connection:
         version = pacticipants.find_version(connection, name, number)
-        if version is None or tag not in pacticipants.tags_of_version(connection, version["id"]):
+        if version is None or tag not in pacticipants.tags_of_version(connection, version.id):
             raise not_found()
-    url = f"{version_url(base_url(request), name, number)}/tags/{segment(tag)}"
+    url = urls.TAG.url(base_url(request), name=name, number=number, tag=tag)
     return hal({"name": tag, "_links": {"self": link(url, "Tag", tag)}})
 
 
 @router.delete(
-    "/pacticipants/{name}/versions/{number}/tags/{tag}",
+    urls.TAG.template,
     status_code=204,
     responses=NOT_FOUND,
 )
 def delete_tag(name: str, number: str, tag: str, db: DatabaseDep) -> Response:
     """Remove a tag from a version; 404 when it is not there (as the official broker)."""
-    with db.writing() as connection:
-        version = pacticipants.find_version(connection, name, number)
-        if version is None:
-            raise not_found()
-        deleted = connection.execute(
-            "DELETE FROM tags WHERE version_id = ? AND name = ?", (version["id"], tag)
-        ).rowcount
-    if not deleted:
-        raise not_found()
+    writes.remove_tag(db, name, number, tag)
     return Response(status_code=204)

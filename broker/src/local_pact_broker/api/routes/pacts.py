@@ -1,49 +1,43 @@
 """Reading pacts: latest, by consumer version, branch or tag, and by content sha."""
 
-import sqlite3
-
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from local_pact_broker.api.dependencies import DatabaseDep
 from local_pact_broker.api.errors import not_found
-from local_pact_broker.api.hal import Link, base_url, curies, hal, link, segment
+from local_pact_broker.api.hal import Link, base_url, curies, hal, link
 from local_pact_broker.api.openapi_responses import NOT_FOUND, ok
-from local_pact_broker.api.representations import (
-    embedded_pacticipant,
-    embedded_version,
-    pact_body,
-    pact_url,
-    pact_version_url,
-)
+from local_pact_broker.api.representations import embedded_pacticipant, embedded_version, pact_body
 from local_pact_broker.db import pacticipants_repository as pacticipants
 from local_pact_broker.db import pacts_repository as pacts
-from local_pact_broker.db.storage import Database
+from local_pact_broker.db.records import PublicationRecord, VersionRecord
+from local_pact_broker.db.storage import Connection, Database
+from local_pact_broker.domain import urls
 from local_pact_broker.domain.pact_metadata import decode_metadata, encode_metadata
 from local_pact_broker.domain.timestamps import display
 
 router = APIRouter()
-PAIR = "/pacts/provider/{provider}/consumer/{consumer}"
 
 
-def _results_url(permalink: str, metadata: str | None) -> str:
+def _results_url(base: str, provider: str, consumer: str, sha: str, metadata: str | None) -> str:
     """Where verification results for this pact content go, through the metadata if any."""
+    pact = {"provider": provider, "consumer": consumer, "sha": sha}
     if metadata:
-        return f"{permalink}/metadata/{metadata}/verification-results"
-    return f"{permalink}/verification-results"
+        return urls.VERIFICATION_RESULTS_WITH_METADATA.url(base, metadata=metadata, **pact)
+    return urls.VERIFICATION_RESULTS.url(base, **pact)
 
 
-def _answer(request: Request, row: sqlite3.Row | None, with_metadata: bool) -> JSONResponse:
+def _answer(request: Request, row: PublicationRecord | None, with_metadata: bool) -> JSONResponse:
     if row is None:
         raise not_found()
     base = base_url(request)
-    permalink = pact_version_url(base, row["provider_name"], row["consumer_name"], row["sha"])
-    metadata = encode_metadata([("cv", str(row["consumer_version_id"]))]) if with_metadata else None
-    return hal(pact_body(base, row, _results_url(permalink, metadata)))
+    metadata = encode_metadata([("cv", str(row.consumer_version_id))]) if with_metadata else None
+    results_url = _results_url(base, row.provider, row.consumer, row.sha, metadata)
+    return hal(pact_body(base, row, results_url))
 
 
 @router.get(
-    "/pacts/latest",
+    urls.LATEST_PACTS.template,
     responses=ok("Collection"),
 )
 def latest_pacts(request: Request, db: DatabaseDep) -> JSONResponse:
@@ -54,16 +48,16 @@ def latest_pacts(request: Request, db: DatabaseDep) -> JSONResponse:
     entries = []
     link_list = []
     for row in rows:
-        provider, consumer = row["provider_name"], row["consumer_name"]
-        number = row["consumer_version_number"]
-        latest_url = f"{base}/pacts/provider/{provider}/consumer/{consumer}/latest"
+        provider, consumer = row.provider, row.consumer
+        number = row.consumer_version_number
+        latest_url = urls.LATEST_PACT.url(base, provider=provider, consumer=consumer)
         title = f"Latest pact between {consumer} and {provider}"
         link_list.append((latest_url, title))
         consumer_body = embedded_pacticipant(base, consumer)
         consumer_body["_embedded"] = {"version": embedded_version(base, consumer, number)}
         entries.append(
             {
-                "createdAt": display(row["created_at"]),
+                "createdAt": display(row.created_at),
                 "_embedded": {
                     "consumer": consumer_body,
                     "provider": embedded_pacticipant(base, provider),
@@ -71,7 +65,11 @@ def latest_pacts(request: Request, db: DatabaseDep) -> JSONResponse:
                 "_links": {
                     "self": [
                         {"href": latest_url},
-                        {"href": pact_url(base, provider, consumer, number)},
+                        {
+                            "href": urls.PACT.url(
+                                base, provider=provider, consumer=consumer, number=number
+                            )
+                        },
                     ]
                 },
             }
@@ -79,7 +77,7 @@ def latest_pacts(request: Request, db: DatabaseDep) -> JSONResponse:
     body = {
         "pacts": entries,
         "_links": {
-            "self": {"href": f"{base}/pacts/latest"},
+            "self": {"href": urls.LATEST_PACTS.url(base)},
             "pb:pacts": [{"href": href, "title": title} for href, title in link_list],
             "pacts": [
                 {
@@ -96,7 +94,7 @@ def latest_pacts(request: Request, db: DatabaseDep) -> JSONResponse:
 
 
 @router.get(
-    "/pacts/provider/{provider}/latest",
+    urls.LATEST_PROVIDER_PACTS.template,
     responses=ok("Collection"),
 )
 def latest_provider_pacts(
@@ -107,24 +105,26 @@ def latest_provider_pacts(
     """The newest pact from each consumer of a provider."""
     base = base_url(request)
     with db.reading() as connection:
-        rows = [r for r in pacts.latest_publications(connection) if r["provider_name"] == provider]
+        rows = [r for r in pacts.latest_publications(connection) if r.provider == provider]
     pact_links = [_pact_link(base, provider, r) for r in rows]
     return hal(
         {
             "_links": {
-                "self": link(f"{base}/pacts/provider/{provider}/latest", "Latest pact versions"),
-                "pb:provider": link(f"{base}/pacticipants/{provider}", None, provider),
+                "self": link(
+                    urls.LATEST_PROVIDER_PACTS.url(base, provider=provider), "Latest pact versions"
+                ),
+                "pb:provider": link(urls.PACTICIPANT.url(base, name=provider), None, provider),
                 "pb:pacts": pact_links,
             }
         }
     )
 
 
-def _pact_link(base: str, provider: str, row: sqlite3.Row) -> Link:
+def _pact_link(base: str, provider: str, row: PublicationRecord) -> Link:
     """A link to one consumer version's pact, titled as the official broker titles it."""
-    consumer, version = row["consumer_name"], row["consumer_version_number"]
+    consumer, version = row.consumer, row.consumer_version_number
     return link(
-        pact_url(base, provider, consumer, version),
+        urls.PACT.url(base, provider=provider, consumer=consumer, number=version),
         f"Pact between {consumer} ({version}) and {provider}",
         consumer,
     )
@@ -143,25 +143,33 @@ def _provider_pacts_for_branch(
             raise not_found()
         rows = pacts.publications_for_provider_on_branch(connection, provider, branch)
     if latest:  # rows are by consumer, oldest version first: keep each consumer's last
-        rows = list({row["consumer_name"]: row for row in rows}.values())
-    url = f"{base}/pacts/provider/{segment(provider)}/branch"
-    suffix = ""
-    if branch is not None:
-        url += f"/{segment(branch)}"
-        suffix = f" with consumer version branch '{branch}'"
+        rows = list({row.consumer: row for row in rows}.values())
+    resource, suffix = {
+        (False, False): (urls.PROVIDER_PACTS_WITH_MAIN_BRANCH, ""),
+        (False, True): (urls.LATEST_PROVIDER_PACTS_WITH_MAIN_BRANCH, ""),
+        (True, False): (
+            urls.PROVIDER_PACTS_WITH_BRANCH,
+            f" with consumer version branch '{branch}'",
+        ),
+        (True, True): (
+            urls.LATEST_PROVIDER_PACTS_WITH_BRANCH,
+            f" with consumer version branch '{branch}'",
+        ),
+    }[(branch is not None, latest)]
+    url = resource.url(base, provider=provider, **({} if branch is None else {"branch": branch}))
     if latest:
-        url += "/latest"
         title = f"Latest pact versions for the provider {provider}{suffix}"
     else:
         title = f"All pact versions for the provider {provider}{suffix}"
     pact_links = [_pact_link(base, provider, r) for r in rows]
+    provider_link = link(urls.PACTICIPANT.url(base, name=provider), None, provider)
     return hal(
         {
             "_links": {
                 "self": link(url, title),
-                "pb:provider": link(f"{base}/pacticipants/{segment(provider)}", None, provider),
+                "pb:provider": provider_link,
                 "pb:pacts": pact_links,
-                "provider": link(f"{base}/pacticipants/{segment(provider)}", None, provider),
+                "provider": provider_link,
                 "pacts": pact_links,
             }
         }
@@ -169,7 +177,7 @@ def _provider_pacts_for_branch(
 
 
 @router.get(
-    "/pacts/provider/{provider}/branch",
+    urls.PROVIDER_PACTS_WITH_MAIN_BRANCH.template,
     responses={**ok("Collection"), **NOT_FOUND},
 )
 def provider_pacts_for_main_branches(
@@ -180,7 +188,7 @@ def provider_pacts_for_main_branches(
 
 
 @router.get(
-    "/pacts/provider/{provider}/branch/latest",
+    urls.LATEST_PROVIDER_PACTS_WITH_MAIN_BRANCH.template,
     responses={**ok("Collection"), **NOT_FOUND},
 )
 def latest_provider_pacts_for_main_branches(
@@ -191,7 +199,7 @@ def latest_provider_pacts_for_main_branches(
 
 
 @router.get(
-    "/pacts/provider/{provider}/branch/{branch:path}/latest",
+    urls.LATEST_PROVIDER_PACTS_WITH_BRANCH.template,
     responses={**ok("Collection"), **NOT_FOUND},
 )
 def latest_provider_pacts_for_branch(
@@ -202,7 +210,7 @@ def latest_provider_pacts_for_branch(
 
 
 @router.get(
-    "/pacts/provider/{provider}/branch/{branch:path}",
+    urls.PROVIDER_PACTS_WITH_BRANCH.template,
     responses={**ok("Collection"), **NOT_FOUND},
 )
 def provider_pacts_for_branch(
@@ -213,7 +221,7 @@ def provider_pacts_for_branch(
 
 
 @router.get(
-    PAIR + "/latest",
+    urls.LATEST_PACT.template,
     responses={**ok("Pact"), **NOT_FOUND},
 )
 def latest_pact(
@@ -229,7 +237,7 @@ def latest_pact(
 
 
 @router.get(
-    PAIR + "/latest-untagged",
+    urls.LATEST_UNTAGGED_PACT.template,
     responses={**ok("Pact"), **NOT_FOUND},
 )
 def latest_untagged_pact(
@@ -245,7 +253,7 @@ def latest_untagged_pact(
 
 
 @router.get(
-    PAIR + "/latest/{tag}",
+    urls.LATEST_TAGGED_PACT.template,
     responses={**ok("Pact"), **NOT_FOUND},
 )
 def latest_tagged_pact(
@@ -262,7 +270,7 @@ def latest_tagged_pact(
 
 
 @router.get(
-    PAIR + "/branch/{branch:path}/latest",
+    urls.LATEST_BRANCH_PACT.template,
     responses={**ok("Pact"), **NOT_FOUND},
 )
 def latest_branch_pact(
@@ -279,7 +287,7 @@ def latest_branch_pact(
 
 
 @router.get(
-    PAIR + "/version/{number}",
+    urls.PACT.template,
     responses={**ok("Pact"), **NOT_FOUND},
 )
 def pact_by_version(
@@ -296,8 +304,8 @@ def pact_by_version(
 
 
 def _metadata_versions(
-    db: sqlite3.Connection, consumer: str, metadata: str | None
-) -> list[sqlite3.Row] | None:
+    db: Connection, consumer: str, metadata: str | None
+) -> list[VersionRecord] | None:
     """The consumer versions a ``metadata/{m}`` segment names, oldest first; ``None``: none.
 
     As the official broker: the versions of the selectors (``s[][cv]``) that picked the pact,
@@ -305,7 +313,7 @@ def _metadata_versions(
     """
     pairs = decode_metadata(metadata or "")
     keys = {key for key, _ in pairs}
-    found: list[sqlite3.Row | None]
+    found: list[VersionRecord | None]
     if any(key.startswith("s[]") for key in keys):
         ids = [value for key, value in pairs if key == "s[][cv]"]
         found = [
@@ -317,7 +325,7 @@ def _metadata_versions(
         found = [pacticipants.find_version(db, consumer, dict(pairs)["cvn"])]
     else:
         return None
-    return sorted((row for row in found if row is not None), key=lambda row: int(row["id"]))
+    return sorted((row for row in found if row is not None), key=lambda row: row.id)
 
 
 def _by_sha(
@@ -329,13 +337,13 @@ def _by_sha(
     if not rows:
         raise not_found()
     base = base_url(request)
-    results_url = _results_url(pact_version_url(base, provider, consumer, sha), metadata)
-    numbers = None if versions is None else [str(v["number"]) for v in reversed(versions)]
+    results_url = _results_url(base, provider, consumer, sha, metadata)
+    numbers = None if versions is None else [v.number for v in reversed(versions)]
     return hal(pact_body(base, rows[0], results_url, consumer_versions=numbers))
 
 
 @router.get(
-    PAIR + "/pact-version/{sha}",
+    urls.PACT_VERSION.template,
     responses={**ok("Pact"), **NOT_FOUND},
 )
 def pact_by_sha(
@@ -350,7 +358,7 @@ def pact_by_sha(
 
 
 @router.get(
-    PAIR + "/pact-version/{sha}/metadata/{metadata}",
+    urls.PACT_VERSION_WITH_METADATA.template,
     responses={**ok("Pact"), **NOT_FOUND},
 )
 def pact_by_sha_with_metadata(

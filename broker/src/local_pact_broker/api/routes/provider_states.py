@@ -18,11 +18,11 @@ from local_pact_broker.db import models_repository as models
 from local_pact_broker.db import pacticipants_repository as pacticipants
 from local_pact_broker.db import pacts_repository as pacts
 from local_pact_broker.db.storage import Database
+from local_pact_broker.domain import urls
 from local_pact_broker.domain.provider_states import provider_states
 from local_pact_broker.domain.selectors import ConsumerVersionSelector, select_publications
 
 router = APIRouter()
-PATH = "/pacts/provider/{provider}/provider-states"
 
 
 def _answer(db: Database, provider: str, selector: ConsumerVersionSelector) -> JSONResponse:
@@ -30,23 +30,20 @@ def _answer(db: Database, provider: str, selector: ConsumerVersionSelector) -> J
         if pacticipants.find_pacticipant(connection, provider) is None:
             raise not_found()
         publications, _ = models.verification_candidates(connection, provider)
-        main_branches = {
-            str(row["name"]): row["main_branch"]
-            for row in pacticipants.all_pacticipants(connection)
-        }
+        main_branches = pacticipants.main_branches(connection)
         selected = select_publications([selector], publications, None, main_branches)
         picked = sorted({s.publication for s in selected}, key=lambda p: p.consumer_version.order)
         contents = []
         for picked_one in picked:
             consumer, sha = picked_one.consumer, picked_one.pact_sha
-            row = pacts.pact_version(connection, provider, consumer, sha)
-            if row is not None:
-                contents.append((consumer, json.loads(row["content"])))
+            content = pacts.pact_content(connection, provider, consumer, sha)
+            if content is not None:
+                contents.append((consumer, json.loads(content)))
     return hal({"providerStates": provider_states(contents)})
 
 
 @router.get(
-    PATH,
+    urls.PROVIDER_STATES.template,
     responses={**ok("ProviderStates"), **NOT_FOUND},
 )
 def provider_states_for_main_branches(
@@ -57,7 +54,7 @@ def provider_states_for_main_branches(
 
 
 @router.get(
-    PATH + "/branch/{branch:path}",
+    urls.PROVIDER_STATES_FOR_BRANCH.template,
     responses={**ok("ProviderStates"), **NOT_FOUND},
 )
 def provider_states_for_branch(
@@ -68,7 +65,7 @@ def provider_states_for_branch(
 
 
 @router.get(
-    PATH + "/environment/{environment}",
+    urls.PROVIDER_STATES_FOR_ENVIRONMENT.template,
     responses={**ok("ProviderStates"), **NOT_FOUND},
 )
 def provider_states_for_environment(

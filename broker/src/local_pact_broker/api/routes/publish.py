@@ -18,26 +18,22 @@ from local_pact_broker.api.representations import (
     embedded_version,
     pact_body,
     pact_title,
-    pact_url,
-    pact_version_url,
-    pacticipant_url,
-    version_url,
 )
 from local_pact_broker.api.request_body import json_object
-from local_pact_broker.db import pacts_repository as pacts
+from local_pact_broker.domain import urls
 from local_pact_broker.domain.pact_content import InvalidPactError, pacticipant_name, validate_pact
+from local_pact_broker.services import publishing
 from local_pact_broker.services.publishing import (
     ContractToPublish,
     PublishRequest,
     parse_publish_request,
-    publish_contracts,
 )
 
 router = APIRouter()
 
 
 @router.post(
-    "/contracts/publish",
+    urls.PUBLISH_CONTRACTS.template,
     responses={**ok("PublishResult"), **BODY_REFUSED, **CONFLICT},
     openapi_extra=json_body("PublishContractsRequest"),
 )
@@ -50,15 +46,12 @@ def publish(
     """Publish every pact of one consumer version, with its branch and tags, atomically."""
     publish_request = parse_publish_request(json_object(body))
     base = base_url(request)
-    with db.writing() as connection:
-        result = publish_contracts(connection, publish_request, base)
-    bus.publish(result.events)
+    result = publishing.publish(db, bus, publish_request, base)
     name, number = publish_request.pacticipant, publish_request.version
     logs = [
         {"level": n["type"], "message": n["text"], "deprecationWarning": "Replaced by notices"}
         for n in result.notices
     ]
-    version_link = version_url(base, name, number)
     response = {
         "notices": result.notices,
         "logs": logs,
@@ -67,14 +60,17 @@ def publish(
             "version": embedded_version(base, name, number),
         },
         "_links": {
-            "pb:pacticipant": link(pacticipant_url(base, name), "Pacticipant", name),
-            "pb:pacticipant-version": link(version_link, "Pacticipant version", number),
+            "pb:pacticipant": link(urls.PACTICIPANT.url(base, name=name), "Pacticipant", name),
+            "pb:pacticipant-version": link(
+                urls.VERSION.url(base, name=name, number=number), "Pacticipant version", number
+            ),
             "pb:pacticipant-version-tags": [
-                link(f"{version_link}/tags/{tag}", "Tag", tag) for tag in publish_request.tags
+                link(urls.TAG.url(base, name=name, number=number, tag=tag), "Tag", tag)
+                for tag in publish_request.tags
             ],
             "pb:contracts": [
                 link(
-                    pact_url(base, c.provider, c.consumer, number),
+                    urls.PACT.url(base, provider=c.provider, consumer=c.consumer, number=number),
                     "Pact",
                     pact_title(c.consumer, number, c.provider),
                 )
@@ -86,7 +82,7 @@ def publish(
 
 
 @router.put(
-    "/pacts/provider/{provider}/consumer/{consumer}/version/{number}",
+    urls.PACT.template,
     responses={**ok_or_created("Pact"), **BODY_REFUSED, **CONFLICT},
     openapi_extra=json_body("PactRequest"),
 )
@@ -119,10 +115,8 @@ def put_pact(
         version=number,
         contracts=(ContractToPublish(consumer, provider, pact),),
     )
-    with db.writing() as connection:
-        result = publish_contracts(connection, publish_request, base)
-        row = pacts.publication(connection, provider, consumer, number)
-    bus.publish(result.events)
-    assert row is not None  # noqa: S101 - published in the transaction above
-    results_url = f"{pact_version_url(base, provider, consumer, row['sha'])}/verification-results"
-    return hal(pact_body(base, row, results_url), 201 if result.created else 200)
+    result, stored = publishing.publish_pact(db, bus, publish_request, base)
+    results_url = urls.VERIFICATION_RESULTS.url(
+        base, provider=provider, consumer=consumer, sha=stored.sha
+    )
+    return hal(pact_body(base, stored, results_url), 201 if result.created else 200)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from local_pact_broker.api.dependencies import DatabaseDep, EventBusDep, JsonBodyDep
-from local_pact_broker.api.errors import not_found, validation_failed
+from local_pact_broker.api.errors import not_found
 from local_pact_broker.api.hal import base_url, hal, link
 from local_pact_broker.api.openapi_responses import (
     BODY_REFUSED,
@@ -17,34 +17,20 @@ from local_pact_broker.api.openapi_responses import (
     json_body,
     ok,
 )
-from local_pact_broker.api.representations import pact_title, pact_version_url
+from local_pact_broker.api.representations import pact_title
 from local_pact_broker.api.request_body import json_object
-from local_pact_broker.db import pacticipants_repository as pacticipants
-from local_pact_broker.db import pacts_repository as pacts
 from local_pact_broker.db import verifications_repository as verifications
 from local_pact_broker.db.storage import Database
-from local_pact_broker.domain.body_fields import list_field_errors
+from local_pact_broker.domain import urls
 from local_pact_broker.domain.pact_metadata import encode_metadata
 from local_pact_broker.domain.timestamps import display
-from local_pact_broker.services import events as event_names
-from local_pact_broker.services.events import Event, EventBus
+from local_pact_broker.services.events import EventBus
+from local_pact_broker.services.verification_results import (
+    VerificationToPublish,
+    publish_verification,
+)
 
 router = APIRouter()
-PACT_VERSION = "/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}"
-
-
-def _validate(body: dict[str, Any]) -> None:
-    errors: dict[str, list[str]] = {}
-    if not isinstance(body.get("success"), bool):
-        errors["success"] = ["must be true or false"]
-    number = body.get("providerApplicationVersion")
-    if not isinstance(number, str) or not number.strip():
-        errors["providerApplicationVersion"] = ["can't be blank"]
-    if "testResults" in body and not isinstance(body["testResults"], list | dict):
-        errors["testResults"] = ["must be a list"]
-    errors.update(list_field_errors(body, "providerVersionTags", str, "strings"))
-    if errors:
-        raise validation_failed(errors)
 
 
 def _publish(
@@ -57,62 +43,36 @@ def _publish(
     body: object,
 ) -> JSONResponse:
     data = json_object(body)
-    _validate(data)
     base = base_url(request)
-    number = data["providerApplicationVersion"]
-    with db.writing() as connection:
-        pact_version = pacts.pact_version(connection, provider, consumer, sha)
-        if pact_version is None:
-            raise not_found()
-        provider_row = pacticipants.ensure_pacticipant(connection, provider)
-        version, _ = pacticipants.ensure_version(connection, provider_row, number, updated=True)
-        branch = data.get("providerVersionBranch") or data.get("branch")
-        if isinstance(branch, str) and branch:
-            pacticipants.add_branch_version(connection, version, branch)
-        for tag in data.get("providerVersionTags") or []:
-            if isinstance(tag, str):
-                pacticipants.add_tag(connection, version["id"], tag)
-        verification_id = verifications.create_verification(
-            connection, pact_version["id"], version["id"], data
-        )
-        row = verifications.find_verification(connection, verification_id)
-        consumer_number = pacts.publications_by_sha(connection, provider, consumer, sha)[0][
-            "consumer_version_number"
-        ]
-    assert row is not None  # noqa: S101
-    permalink = pact_version_url(base, provider, consumer, sha)
-    self_url = f"{permalink}/verification-results/{verification_id}"
-    title = pact_title(consumer, consumer_number, provider)
-    outcome = (
-        event_names.PROVIDER_VERIFICATION_SUCCEEDED
-        if data["success"]
-        else event_names.PROVIDER_VERIFICATION_FAILED
+    stored = publish_verification(
+        db, bus, VerificationToPublish(provider, consumer, sha, data), base
     )
-    details = {"verificationResultUrl": self_url, "providerVersionNumber": number}
-    bus.publish(
-        [
-            Event(event_names.PROVIDER_VERIFICATION_PUBLISHED, consumer, provider, details),
-            Event(outcome, consumer, provider, details),
-        ]
-    )
+    title = pact_title(consumer, stored.consumer_version, provider)
     optional = ("buildUrl", "testResults", "verifiedBy")
     response: dict[str, Any] = {key: data[key] for key in optional if key in data}
-    metadata = encode_metadata([("cvn", consumer_number)])
+    metadata = encode_metadata([("cvn", stored.consumer_version)])
+    pact = {"provider": provider, "consumer": consumer, "sha": sha}
     response.update(
         {
             "providerName": provider,
-            "providerApplicationVersion": number,
+            "providerApplicationVersion": data["providerApplicationVersion"],
             "success": data["success"],
-            "verificationDate": display(row["created_at"]),
+            "verificationDate": display(stored.created_at),
             "_links": {
                 "self": link(
-                    self_url,
+                    stored.url,
                     "Verification result",
-                    f"Verification result {verification_id} for {title}",
+                    f"Verification result {stored.id} for {title}",
                 ),
-                "pb:pact-version": link(f"{permalink}/metadata/{metadata}", "Pact", title),
+                "pb:pact-version": link(
+                    urls.PACT_VERSION_WITH_METADATA.url(base, metadata=metadata, **pact),
+                    "Pact",
+                    title,
+                ),
                 "pb:triggered-webhooks": link(
-                    f"{self_url}/triggered-webhooks",
+                    urls.VERIFICATION_RESULT_TRIGGERED_WEBHOOKS.url(
+                        base, verification_id=str(stored.id), **pact
+                    ),
                     "Webhooks triggered by the publication of this verification result",
                 ),
             },
@@ -122,7 +82,7 @@ def _publish(
 
 
 @router.post(
-    PACT_VERSION + "/verification-results",
+    urls.VERIFICATION_RESULTS.template,
     status_code=201,
     responses={**created("VerificationResult"), **BODY_REFUSED, **NOT_FOUND},
     openapi_extra=json_body("VerificationResultRequest"),
@@ -141,7 +101,7 @@ def publish_results(
 
 
 @router.post(
-    PACT_VERSION + "/metadata/{metadata}/verification-results",
+    urls.VERIFICATION_RESULTS_WITH_METADATA.template,
     status_code=201,
     responses={**created("VerificationResult"), **BODY_REFUSED, **NOT_FOUND},
     openapi_extra=json_body("VerificationResultRequest"),
@@ -161,7 +121,7 @@ def publish_results_with_metadata(
 
 
 @router.get(
-    PACT_VERSION + "/verification-results/{verification_id}",
+    urls.VERIFICATION_RESULT.template,
     responses={**ok("VerificationResult"), **INVALID, **NOT_FOUND},
 )
 def get_result(
@@ -174,16 +134,22 @@ def get_result(
 ) -> JSONResponse:
     """One stored verification result, with its per-interaction test results."""
     with db.reading() as connection:
-        row = verifications.find_verification(connection, verification_id)
-    if row is None or row["sha"] != sha or row["provider_name"] != provider:
+        found = verifications.find_verification(connection, verification_id)
+    if found is None or found.sha != sha or found.provider != provider:
         raise not_found()
-    body = json.loads(row["body"])
-    url = f"{pact_version_url(base_url(request), provider, consumer, sha)}/verification-results"
+    body = json.loads(found.body)
+    url = urls.VERIFICATION_RESULT.url(
+        base_url(request),
+        provider=provider,
+        consumer=consumer,
+        sha=sha,
+        verification_id=str(verification_id),
+    )
     body.update(
         {
             "providerName": provider,
-            "verificationDate": display(row["created_at"]),
-            "_links": {"self": link(f"{url}/{verification_id}", "Verification result")},
+            "verificationDate": display(found.created_at),
+            "_links": {"self": link(url, "Verification result")},
         }
     )
     return hal(body)

@@ -1,8 +1,6 @@
 """Webhook resources as the official broker: CRUD, test execution, delivery status and logs."""
 
-import json
 import re
-import sqlite3
 import time
 from typing import Any
 from urllib.parse import quote
@@ -11,8 +9,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from local_pact_broker.api.dependencies import DatabaseDep, JsonBodyDep
-from local_pact_broker.api.errors import not_found, validation_failed
-from local_pact_broker.api.hal import base_url, compact_json, hal, link, segment
+from local_pact_broker.api.errors import not_found
+from local_pact_broker.api.hal import base_url, hal, link
 from local_pact_broker.api.openapi_responses import (
     BODY_REFUSED,
     NOT_FOUND,
@@ -23,54 +21,31 @@ from local_pact_broker.api.openapi_responses import (
 )
 from local_pact_broker.api.request_body import json_object
 from local_pact_broker.db import pacticipants_repository as pacticipants
-from local_pact_broker.db import pacts_repository as pacts
 from local_pact_broker.db import webhooks_repository as webhooks
-from local_pact_broker.db.storage import Database
+from local_pact_broker.db.records import TriggeredWebhookRecord, WebhookRecord
+from local_pact_broker.domain import urls
 from local_pact_broker.domain.timestamps import display
 from local_pact_broker.domain.webhook_policy import (
     REDACTED,
     WebhookPolicy,
-    check_request,
-    parse_retry_schedule,
     redact_headers,
     redact_url,
-    request_problems,
     response_hidden_message,
 )
-from local_pact_broker.domain.webhook_templates import (
-    includes_parameter,
-    placeholder_context,
-    render_url,
-)
-from local_pact_broker.services import events as event_names
-from local_pact_broker.services.webhook_delivery import (
-    ExecutionResult,
-    RenderedRequest,
-    execute,
-    stamp,
-)
-from local_pact_broker.services.webhook_triggers import latest_verification, pact_context
+from local_pact_broker.domain.webhook_templates import includes_parameter
+from local_pact_broker.services import webhooks as webhook_service
 from local_pact_broker.settings import Settings
 
 router = APIRouter()
 
-EVENT_NAMES = (
-    event_names.CONTRACT_PUBLISHED,
-    event_names.CONTRACT_CONTENT_CHANGED,
-    event_names.CONTRACT_REQUIRING_VERIFICATION_PUBLISHED,
-    event_names.PROVIDER_VERIFICATION_PUBLISHED,
-    event_names.PROVIDER_VERIFICATION_SUCCEEDED,
-    event_names.PROVIDER_VERIFICATION_FAILED,
-)
-_UUID = re.compile(r"^[A-Za-z0-9_-]{16,}$")
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def _policy(request: Request) -> WebhookPolicy:
-    return WebhookPolicy.from_settings(request.app.state.settings)
-
-
-def _pair_url(base: str, consumer: str, provider: str) -> str:
-    return f"{base}/webhooks/provider/{segment(provider)}/consumer/{segment(consumer)}"
+    return webhook_service.policy_from_settings(_settings(request))
 
 
 def _scope_title(consumer: str | None, provider: str | None) -> str:
@@ -83,10 +58,10 @@ def _scope_title(consumer: str | None, provider: str | None) -> str:
     return "A webhook for all pacts"
 
 
-def _description(row: sqlite3.Row) -> str:
-    if row["description"]:
-        return str(row["description"])
-    request = json.loads(row["request"])
+def _description(webhook: WebhookRecord) -> str:
+    if webhook.description:
+        return webhook.description
+    request = webhook.request
     host = re.sub(r"^[a-z]+://([^/@]*@)?", "", str(request.get("url", ""))).split("/", 1)[0]
     return f"{request.get('method', 'POST')} {host}"
 
@@ -109,176 +84,84 @@ def _shown_request(request: dict[str, Any]) -> dict[str, Any]:
     return dict(sorted(shown.items()))
 
 
-def webhook_body(base: str, row: sqlite3.Row) -> dict[str, Any]:
+def webhook_body(base: str, webhook: WebhookRecord) -> dict[str, Any]:
     """A webhook as the official broker shows it: secrets redacted, HAL links."""
-    self_url = f"{base}/webhooks/{row['uuid']}"
+    self_url = urls.WEBHOOK.url(base, webhook_uuid=webhook.uuid)
     links: dict[str, Any] = {}
-    consumer, provider = row["consumer"], row["provider"]
+    consumer, provider = webhook.consumer, webhook.provider
     if consumer:
-        links["pb:consumer"] = link(
-            f"{base}/pacticipants/{segment(consumer)}", "Consumer", consumer
-        )
+        links["pb:consumer"] = link(urls.PACTICIPANT.url(base, name=consumer), "Consumer", consumer)
     links["pb:execute"] = link(
-        f"{self_url}/execute",
+        urls.WEBHOOK_EXECUTION.url(base, webhook_uuid=webhook.uuid),
         "Test the execution of the webhook with the latest matching pact or verification by "
         "sending a POST request to this URL",
     )
     if consumer and provider:
         links["pb:pact-webhooks"] = link(
-            _pair_url(base, consumer, provider),
+            urls.WEBHOOKS_FOR_PACT.url(base, provider=provider, consumer=consumer),
             f"All webhooks for consumer {consumer} and provider {provider}",
         )
     if provider:
-        links["pb:provider"] = link(
-            f"{base}/pacticipants/{segment(provider)}", "Provider", provider
-        )
-    links["pb:webhooks"] = link(f"{base}/webhooks", "All webhooks")
-    links["self"] = link(self_url, _description(row))
+        links["pb:provider"] = link(urls.PACTICIPANT.url(base, name=provider), "Provider", provider)
+    links["pb:webhooks"] = link(urls.WEBHOOKS.url(base), "All webhooks")
+    links["self"] = link(self_url, _description(webhook))
     body: dict[str, Any] = {"_links": links}
     if consumer:
         body["consumer"] = {"name": consumer}
-    body["createdAt"] = display(row["created_at"])
-    body["description"] = _description(row)
-    body["enabled"] = bool(row["enabled"])
-    body["events"] = json.loads(row["events"])
+    body["createdAt"] = display(webhook.created_at)
+    body["description"] = _description(webhook)
+    body["enabled"] = webhook.enabled
+    body["events"] = webhook.events
     if provider:
         body["provider"] = {"name": provider}
-    body["request"] = _shown_request(json.loads(row["request"]))
-    if row["updated_at"] != row["created_at"]:
-        body["updatedAt"] = display(row["updated_at"])
-    body["uuid"] = row["uuid"]
+    body["request"] = _shown_request(webhook.request)
+    if webhook.updated_at != webhook.created_at:
+        body["updatedAt"] = display(webhook.updated_at)
+    body["uuid"] = webhook.uuid
     return body
-
-
-def _name(value: object) -> str | None:
-    if isinstance(value, dict) and isinstance(value.get("name"), str) and value["name"]:
-        return str(value["name"])
-    return None
-
-
-def _event_errors(events: object) -> dict[str, list[str]]:
-    if not isinstance(events, list) or not events:
-        return {"events": ["size cannot be less than 1"]}
-    errors: dict[str, list[str]] = {}
-    for index, event in enumerate(events):
-        name = event.get("name") if isinstance(event, dict) else None
-        if name not in EVENT_NAMES:
-            errors[f"events[{index}].name"] = [f"must be one of {', '.join(EVENT_NAMES)}"]
-    return errors
-
-
-def _pacticipant_errors(data: dict[str, Any], db: sqlite3.Connection) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    for role in ("consumer", "provider"):
-        name = _name(data.get(role))
-        if data.get(role) is not None and name is None:
-            errors[f"{role}.name"] = ["cannot be blank."]
-        elif name is not None and pacticipants.find_pacticipant(db, name) is None:
-            errors[f"{role}.name"] = [f"does not match an existing pacticipant: '{name}'"]
-    return errors
-
-
-def _request_errors(request: object, policy: WebhookPolicy) -> dict[str, list[str]]:
-    if not isinstance(request, dict):
-        return {"request": ["is missing"]}
-    errors: dict[str, list[str]] = {}
-    method, url = request.get("method"), request.get("url")
-    if not isinstance(method, str) or not method:
-        errors["request.method"] = ["is missing"]
-    if not isinstance(url, str) or not url:
-        errors["request.url"] = ["is missing"]
-    headers = request.get("headers", {})
-    if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
-        errors["request.headers"] = ["must be an object of strings"]
-    elif isinstance(url, str) and url:
-        # Values that can never be sent (CR/LF, non-latin-1 header values, a bad port...).
-        errors.update(request_problems(url, headers))
-    try:
-        json.dumps(request, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        errors["request"] = ["must be valid Unicode text (it holds a lone surrogate)"]
-        return errors
-    if isinstance(method, str) and method and isinstance(url, str) and url:
-        # Placeholders are rendered first, so the host checked is the one that will be called.
-        rendered = render_url(url, placeholder_context())
-        errors.update(check_request(rendered, method, policy).errors)
-    return errors
-
-
-def validate_webhook(
-    data: dict[str, Any], policy: WebhookPolicy, db: sqlite3.Connection
-) -> dict[str, Any]:
-    """The webhook to store, or 400 with the official ``errors`` map."""
-    events, request = data.get("events"), data.get("request")
-    errors = {
-        **_event_errors(events),
-        **_pacticipant_errors(data, db),
-        **_request_errors(request, policy),
-    }
-    if errors:
-        raise validation_failed(errors)
-    assert isinstance(request, dict)  # noqa: S101 - validated above
-    stored = {
-        "description": data.get("description")
-        if isinstance(data.get("description"), str)
-        else None,
-        "events": [{"name": e["name"]} for e in events or []],
-        "request": {**request, "method": str(request["method"]).upper()},
-        "enabled": data.get("enabled") is not False,
-    }
-    for role in ("consumer", "provider"):
-        name = _name(data.get(role))
-        if name is not None:
-            stored[role] = {"name": name}
-    return stored
 
 
 def _create(
     request: Request,
-    db: Database,
+    db: DatabaseDep,
     body: object,
     consumer: str | None = None,
     provider: str | None = None,
 ) -> JSONResponse:
-    data = dict(json_object(body))
-    with db.writing() as connection:
-        for role, name in (("consumer", consumer), ("provider", provider)):
-            if name is not None:
-                if pacticipants.find_pacticipant(connection, name) is None:
-                    raise not_found()
-                data[role] = {"name": name}
-        stored = validate_webhook(data, _policy(request), connection)
-        webhook_uuid = webhooks.new_uuid()
-        webhooks.save_webhook(connection, webhook_uuid, stored)
-        row = webhooks.find_webhook(connection, webhook_uuid)
-    assert row is not None  # noqa: S101
-    response = hal(webhook_body(base_url(request), row), 201)
-    response.headers["Location"] = f"{base_url(request)}/webhooks/{webhook_uuid}"
+    webhook = webhook_service.create_webhook(
+        db, json_object(body), _policy(request), consumer, provider
+    )
+    base = base_url(request)
+    response = hal(webhook_body(base, webhook), 201)
+    response.headers["Location"] = urls.WEBHOOK.url(base, webhook_uuid=webhook.uuid)
     return response
 
 
-def _list(request: Request, rows: list[sqlite3.Row], self_title: str = "Webhooks") -> JSONResponse:
+def _list(
+    request: Request, rows: list[WebhookRecord], self_title: str = "Webhooks"
+) -> JSONResponse:
     base = base_url(request)
+    this_url = base + quote(request.url.path)
     body = {
         "_links": {
-            "curies": [{"href": f"{base}/doc/webhooks-{{rel}}", "name": "pb", "templated": True}],
-            "pb:create": link(base + quote(request.url.path), "POST to create a webhook"),
+            "curies": [{"href": urls.WEBHOOK_DOC.templated(base), "name": "pb", "templated": True}],
+            "pb:create": link(this_url, "POST to create a webhook"),
             "pb:webhooks": [
                 link(
-                    f"{base}/webhooks/{row['uuid']}",
-                    _scope_title(row["consumer"], row["provider"]),
+                    urls.WEBHOOK.url(base, webhook_uuid=row.uuid),
+                    _scope_title(row.consumer, row.provider),
                     _description(row),
                 )
                 for row in rows
             ],
-            "self": link(base + quote(request.url.path), self_title),
+            "self": link(this_url, self_title),
         }
     }
     return hal(body)
 
 
 @router.get(
-    "/webhooks",
+    urls.WEBHOOKS.template,
     responses=ok("Collection"),
 )
 def list_webhooks(request: Request, db: DatabaseDep) -> JSONResponse:
@@ -288,7 +171,7 @@ def list_webhooks(request: Request, db: DatabaseDep) -> JSONResponse:
 
 
 @router.post(
-    "/webhooks",
+    urls.WEBHOOKS.template,
     status_code=201,
     responses={**created("Webhook"), **BODY_REFUSED},
     openapi_extra=json_body("WebhookRequest"),
@@ -303,7 +186,7 @@ def create_webhook(
 
 
 @router.get(
-    "/webhooks/provider/{provider}/consumer/{consumer}",
+    urls.WEBHOOKS_FOR_PACT.template,
     responses=ok("Collection"),
 )
 def list_pact_webhooks(
@@ -319,7 +202,7 @@ def list_pact_webhooks(
 
 
 @router.post(
-    "/webhooks/provider/{provider}/consumer/{consumer}",
+    urls.WEBHOOKS_FOR_PACT.template,
     status_code=201,
     responses={**created("Webhook"), **BODY_REFUSED, **NOT_FOUND},
     openapi_extra=json_body("WebhookRequest"),
@@ -336,7 +219,7 @@ def create_pact_webhook(
 
 
 @router.post(
-    "/webhooks/provider/{provider}",
+    urls.WEBHOOKS_FOR_PROVIDER.template,
     status_code=201,
     responses={**created("Webhook"), **BODY_REFUSED, **NOT_FOUND},
     openapi_extra=json_body("WebhookRequest"),
@@ -352,7 +235,7 @@ def create_provider_webhook(
 
 
 @router.post(
-    "/webhooks/consumer/{consumer}",
+    urls.WEBHOOKS_FOR_CONSUMER.template,
     status_code=201,
     responses={**created("Webhook"), **BODY_REFUSED, **NOT_FOUND},
     openapi_extra=json_body("WebhookRequest"),
@@ -368,7 +251,7 @@ def create_consumer_webhook(
 
 
 @router.get(
-    "/webhooks/{webhook_uuid}",
+    urls.WEBHOOK.template,
     responses={**ok("Webhook"), **NOT_FOUND},
 )
 def get_webhook(
@@ -378,14 +261,14 @@ def get_webhook(
 ) -> JSONResponse:
     """One webhook, with Authorization-like headers and the password redacted."""
     with db.reading() as connection:
-        row = webhooks.find_webhook(connection, webhook_uuid)
-    if row is None:
+        webhook = webhooks.find_webhook(connection, webhook_uuid)
+    if webhook is None:
         raise not_found()
-    return hal(webhook_body(base_url(request), row))
+    return hal(webhook_body(base_url(request), webhook))
 
 
 @router.put(
-    "/webhooks/{webhook_uuid}",
+    urls.WEBHOOK.template,
     responses={**ok_or_created("Webhook"), **BODY_REFUSED},
     openapi_extra=json_body("WebhookRequest"),
 )
@@ -396,20 +279,14 @@ def put_webhook(
     db: DatabaseDep,
 ) -> JSONResponse:
     """Replace a webhook, or create it under a client-chosen uuid (201)."""
-    if not _UUID.match(webhook_uuid):
-        raise validation_failed(
-            {"uuid": ["must be at least 16 characters: letters, numbers, - and _"]}
-        )
-    with db.writing() as connection:
-        stored = validate_webhook(json_object(body), _policy(request), connection)
-        created = webhooks.save_webhook(connection, webhook_uuid, stored)
-        row = webhooks.find_webhook(connection, webhook_uuid)
-    assert row is not None  # noqa: S101
-    return hal(webhook_body(base_url(request), row), 201 if created else 200)
+    webhook, created = webhook_service.replace_webhook(
+        db, webhook_uuid, json_object(body), _policy(request)
+    )
+    return hal(webhook_body(base_url(request), webhook), 201 if created else 200)
 
 
 @router.delete(
-    "/webhooks/{webhook_uuid}",
+    urls.WEBHOOK.template,
     status_code=204,
     responses=NOT_FOUND,
 )
@@ -418,37 +295,12 @@ def delete_webhook(
     db: DatabaseDep,
 ) -> Response:
     """Delete a webhook; its queued deliveries are abandoned."""
-    with db.writing() as connection:
-        if not webhooks.delete_webhook(connection, webhook_uuid):
-            raise not_found()
+    webhook_service.delete_webhook(db, webhook_uuid)
     return Response(status_code=204)
 
 
-def _latest_matching_context(
-    connection: sqlite3.Connection, row: sqlite3.Row, base: str
-) -> dict[str, str]:
-    event_name = "test"  # as the official broker names a test execution's event
-    sql = (
-        "SELECT c.name AS consumer, pr.name AS provider, cv.number FROM pact_publications pub"
-        " JOIN versions cv ON cv.id = pub.consumer_version_id"
-        " JOIN pacticipants c ON c.id = cv.pacticipant_id"
-        " JOIN pacticipants pr ON pr.id = pub.provider_id"
-        " WHERE (? IS NULL OR c.name = ?) AND (? IS NULL OR pr.name = ?) ORDER BY pub.id DESC"
-    )
-    params = (row["consumer"], row["consumer"], row["provider"], row["provider"])
-    latest = connection.execute(sql, params).fetchone()
-    if latest is None:
-        return {**placeholder_context(), "eventName": event_name}
-    publication = pacts.publication(
-        connection, latest["provider"], latest["consumer"], latest["number"]
-    )
-    assert publication is not None  # noqa: S101
-    verification = latest_verification(connection, publication["pact_version_id"])
-    return pact_context(connection, base, event_name, publication, verification)
-
-
 @router.post(
-    "/webhooks/{webhook_uuid}/execute",
+    urls.WEBHOOK_EXECUTION.template,
     responses={**ok("WebhookExecution"), **NOT_FOUND},
 )
 def execute_webhook(
@@ -462,29 +314,10 @@ def execute_webhook(
     succeeded; ``success``, ``error``, ``request``/``response`` and ``logs`` say what happened.
     """
     base = base_url(request)
-    with db.reading() as connection:
-        row = webhooks.find_webhook(connection, webhook_uuid)
-        if row is None:
-            raise not_found()
-        context = _latest_matching_context(connection, row, base)
-    settings: Settings = request.app.state.settings
     policy = _policy(request)
-    try:
-        rendered = RenderedRequest.render(json.loads(row["request"]), context)
-        result = execute(
-            rendered,
-            policy,
-            settings.webhook_timeout_seconds,
-            uuid=webhook_uuid,
-            base_url=base,
-        )
-    except Exception as error:
-        message = f"The webhook request could not be built or sent: {type(error).__name__}"
-        result = ExecutionResult(False, {}, error=message, logs=[message])
-    webhook_context = compact_json({"base_url": base, "event_name": "test"})
-    result.logs.insert(0, f"[{stamp()}] DEBUG: Webhook context {webhook_context}")
-    if not result.success:
-        result.logs.append(f"[{stamp()}] INFO: Webhook execution failed")
+    result = webhook_service.execute_webhook(
+        db, webhook_uuid, policy, _settings(request).webhook_timeout_seconds, base
+    )
     body: dict[str, Any] = {}
     if result.error is not None and not result.detail_hidden:
         body["error"] = {"message": result.error}
@@ -496,45 +329,51 @@ def execute_webhook(
     body["logs"] = result.log_text
     body["success"] = result.success
     body["_links"] = {
-        "webhook": {"href": f"{base}/webhooks/{webhook_uuid}"},
-        "try-again": link(f"{base}/webhooks/{webhook_uuid}/execute", "Execute the webhook again"),
+        "webhook": {"href": urls.WEBHOOK.url(base, webhook_uuid=webhook_uuid)},
+        "try-again": link(
+            urls.WEBHOOK_EXECUTION.url(base, webhook_uuid=webhook_uuid),
+            "Execute the webhook again",
+        ),
     }
     return hal(body)
 
 
-def _triggered_body(base: str, row: sqlite3.Row, schedule_length: int) -> dict[str, Any]:
-    request = json.loads(row["webhook_request"] or "{}")
+def _triggered_body(base: str, row: TriggeredWebhookRecord, schedule_length: int) -> dict[str, Any]:
+    request = row.webhook_request or {}
     name = f"{request.get('method', 'POST')} {redact_url(str(request.get('url', '')))}"
-    logs_url = f"{base}/webhooks/{row['webhook_uuid']}/trigger/{row['uuid']}/logs"
-    finished = row["status"] in (webhooks.SUCCESS, webhooks.FAILURE)
-    remaining = 0 if finished else max(0, schedule_length + 1 - row["attempts_made"])
+    logs_url = urls.WEBHOOK_DELIVERY_LOGS.url(
+        base, webhook_uuid=row.webhook_uuid, trigger_uuid=row.uuid
+    )
+    finished = row.status in (webhooks.SUCCESS, webhooks.FAILURE)
+    remaining = 0 if finished else max(0, schedule_length + 1 - row.attempts_made)
     body: dict[str, Any] = {
         "name": name,
-        "status": row["status"],
-        "attemptsMade": row["attempts_made"],
+        "status": row.status,
+        "attemptsMade": row.attempts_made,
         "attemptsRemaining": remaining,
-        "triggerType": "verification" if "verification" in row["event_name"] else "publication",
-        "eventName": row["event_name"],
-        "triggeredAt": display(row["created_at"]),
+        "triggerType": "verification" if "verification" in row.event_name else "publication",
+        "eventName": row.event_name,
+        "triggeredAt": display(row.created_at),
         "_links": {
             "pb:logs": link(logs_url, "Webhook execution logs", name),
             "logs": link(logs_url, "DEPRECATED - Use pb:logs", name),
-            "pb:webhook": link(f"{base}/webhooks/{row['webhook_uuid']}", "Webhook", name),
+            "pb:webhook": link(
+                urls.WEBHOOK.url(base, webhook_uuid=row.webhook_uuid), "Webhook", name
+            ),
         },
     }
-    if row["next_attempt_at"] is not None and not finished:
-        body["nextAttemptInSeconds"] = round(max(0.0, row["next_attempt_at"] - time.time()), 3)
+    if row.next_attempt_at is not None and not finished:
+        body["nextAttemptInSeconds"] = round(max(0.0, row.next_attempt_at - time.time()), 3)
     return body
 
 
 def _status_body(
-    request: Request, rows: list[sqlite3.Row], links: dict[str, Any]
+    request: Request, rows: list[TriggeredWebhookRecord], links: dict[str, Any]
 ) -> dict[str, Any]:
-    settings: Settings = request.app.state.settings
-    schedule = parse_retry_schedule(settings.webhook_retry_schedule)
+    schedule = webhook_service.retry_schedule(_settings(request))
     base = base_url(request)
     counts = {
-        status: sum(1 for r in rows if r["status"] == status)
+        status: sum(1 for r in rows if r.status == status)
         for status in (webhooks.SUCCESS, webhooks.FAILURE, webhooks.RETRYING, webhooks.NOT_RUN)
     }
     triggered = [_triggered_body(base, row, len(schedule)) for row in rows]
@@ -560,7 +399,7 @@ def _status_body(
 
 
 @router.get(
-    "/pacts/provider/{provider}/consumer/{consumer}/webhooks/status",
+    urls.PACT_WEBHOOKS_STATUS.template,
     responses={**ok("WebhooksStatus"), **NOT_FOUND},
 )
 def pact_webhooks_status(
@@ -580,17 +419,17 @@ def pact_webhooks_status(
         rows = webhooks.triggers_for_pact(connection, consumer, provider)
     links = {
         "pb:pact-webhooks": link(
-            _pair_url(base, consumer, provider),
+            urls.WEBHOOKS_FOR_PACT.url(base, provider=provider, consumer=consumer),
             f"Webhooks for the pact between {consumer} and {provider}",
         ),
-        "pb:consumer": link(f"{base}/pacticipants/{segment(consumer)}", "Consumer", consumer),
-        "pb:provider": link(f"{base}/pacticipants/{segment(provider)}", "Provider", provider),
+        "pb:consumer": link(urls.PACTICIPANT.url(base, name=consumer), "Consumer", consumer),
+        "pb:provider": link(urls.PACTICIPANT.url(base, name=provider), "Provider", provider),
     }
     return hal(_status_body(request, rows, links))
 
 
 @router.get(
-    "/webhooks/{webhook_uuid}/triggered-webhooks",
+    urls.WEBHOOK_DELIVERIES.template,
     responses={**ok("WebhooksStatus"), **NOT_FOUND},
 )
 def webhook_deliveries(
@@ -604,12 +443,12 @@ def webhook_deliveries(
         if webhooks.find_webhook(connection, webhook_uuid) is None:
             raise not_found()
         rows = webhooks.triggers_of_webhook(connection, webhook_uuid)
-    links = {"pb:webhook": link(f"{base}/webhooks/{webhook_uuid}", "Webhook")}
+    links = {"pb:webhook": link(urls.WEBHOOK.url(base, webhook_uuid=webhook_uuid), "Webhook")}
     return hal(_status_body(request, rows, links))
 
 
 @router.get(
-    "/webhooks/{webhook_uuid}/trigger/{trigger_uuid}/logs",
+    urls.WEBHOOK_DELIVERY_LOGS.template,
     response_class=PlainTextResponse,
     responses=NOT_FOUND,
 )
@@ -620,10 +459,10 @@ def delivery_logs(
 ) -> PlainTextResponse:
     """Every attempt's log of one delivery, oldest first, secrets already redacted."""
     with db.reading() as connection:
-        row = webhooks.find_trigger(connection, webhook_uuid, trigger_uuid)
-        if row is None:
+        delivery = webhooks.find_trigger(connection, webhook_uuid, trigger_uuid)
+        if delivery is None:
             raise not_found()
-        attempts = webhooks.executions(connection, row["id"])
-    if not attempts:
+        logs = webhooks.execution_logs(connection, delivery.id)
+    if not logs:
         return PlainTextResponse("Webhook has not been executed yet\n")
-    return PlainTextResponse("".join(str(a["logs"]) for a in attempts))
+    return PlainTextResponse("".join(logs))
