@@ -18,10 +18,12 @@ from local_pact_broker.api.hal import HalJsonResponse
 from local_pact_broker.api.http_methods import HttpMethodsMiddleware
 from local_pact_broker.api.openapi_document import OPENAPI_PATH, install_openapi
 from local_pact_broker.api.routes import (
+    broker_overview,
     environments,
     for_verification,
     index,
     matrix,
+    pact_history,
     pacticipants,
     pacts,
     provider_states,
@@ -87,6 +89,8 @@ def create_app(settings: Settings | None = None, events: EventBus | None = None)
         webhooks,
         environments,
         matrix,
+        pact_history,
+        broker_overview,
     ):
         app.include_router(module.router)
     # The HTML pages are for people: not part of the API the document describes.

@@ -170,3 +170,12 @@ FOR_VERIFICATION_QUERY = query_parameters(
     },
 )
 """The GET form: the body's fields as query parameters (selectors nested as Rack nests them)."""
+
+
+TEXT_DIFF: Responses = {
+    200: {
+        "description": "The differences between two pact contents, as plain text",
+        "content": {"text/plain": {"schema": {"type": "string"}}},
+    }
+}
+"""The pact diffs (``pb:diff``, ``pb:diff-previous-distinct``): text, as the official broker."""

@@ -136,6 +136,19 @@ RESPONSE_SCHEMAS: dict[str, Schema] = {
             "verificationDate": {"type": "string"},
         },
     ),
+    "ConsumerVersionVerificationResults": _resource(
+        ["success", "providerSummary", "_links"],
+        {"success": {"type": "boolean"}, "providerSummary": {"type": "object"}},
+    ),
+    "Metrics": {
+        "description": "Counts of what the broker holds, each as ``{count}``.",
+        "type": "object",
+        "additionalProperties": {
+            "type": "object",
+            "required": ["count"],
+            "properties": {"count": {"type": "integer", "minimum": 0}},
+        },
+    },
     "Webhook": _resource(
         ["uuid", "description", "enabled", "events", "request", "createdAt", "_links"],
         {

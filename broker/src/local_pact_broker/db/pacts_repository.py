@@ -255,3 +255,38 @@ def previous_content_sha_with_tag(
         (provider_id, consumer_id, before_version_id, *(() if tag is None else (tag,))),
     ).fetchone()
     return None if row is None else str(row[0])
+
+
+def previous_distinct_publication(
+    db: Connection, provider: str, consumer: str, number: str
+) -> PublicationRecord | None:
+    """The newest pact of an earlier consumer version whose content differs from this one's."""
+    return _one(
+        db,
+        _PUBLICATION_SELECT + " JOIN pact_publications this ON this.provider_id = pub.provider_id"
+        " JOIN versions tv ON tv.id = this.consumer_version_id"
+        " AND tv.pacticipant_id = cv.pacticipant_id"
+        " WHERE pr.name = ? AND c.name = ? AND tv.number = ? AND cv.id < tv.id"
+        " AND pub.pact_version_id != this.pact_version_id ORDER BY cv.id DESC LIMIT 1",
+        (provider, consumer, number),
+    )
+
+
+def publications_of_pair(db: Connection, provider: str, consumer: str) -> list[PublicationRecord]:
+    """Every pact of a consumer with a provider, oldest consumer version first."""
+    return _all(
+        db,
+        _PUBLICATION_SELECT + " WHERE pr.name = ? AND c.name = ? ORDER BY cv.id",
+        (provider, consumer),
+    )
+
+
+def publications_of_consumer_version(
+    db: Connection, consumer: str, number: str
+) -> list[PublicationRecord]:
+    """The pacts a consumer version published, one per provider, by provider name."""
+    return _all(
+        db,
+        _PUBLICATION_SELECT + " WHERE c.name = ? AND cv.number = ? ORDER BY pr.name",
+        (consumer, number),
+    )

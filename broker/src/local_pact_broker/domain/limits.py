@@ -15,6 +15,9 @@ MAX_NAME_LENGTH = 255
 MAX_TAGS_PER_VERSION = 100
 """Most tags one version may carry."""
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+"""C0 and C1 control characters, DEL included: routing matches no line break in a path."""
+
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
@@ -81,6 +84,12 @@ def name_problems(value: str, *, pacticipant: bool = False) -> list[str]:
         problems.append("cannot contain '/' (it could not be addressed in a URL path)")
     if _has_lone_surrogate(value):
         problems.append("contains invalid Unicode (a lone surrogate)")
+    if (control := _CONTROL.search(value)) is not None:
+        problems.append(
+            f"contains the control character U+{ord(control.group(0)):04X} at position "
+            f"{control.start()} (a line break or other control character could never be "
+            "read back by URL)"
+        )
     return problems
 
 

@@ -151,7 +151,7 @@ LATEST_TAGGED_PACT = Resource("/pacts/provider/{provider}/consumer/{consumer}/la
 LATEST_BRANCH_PACT = Resource(
     "/pacts/provider/{provider}/consumer/{consumer}/branch/{branch:path}/latest"
 )
-PACT_VERSIONS = Resource("/pacts/provider/{provider}/consumer/{consumer}/versions", served=False)
+PACT_VERSIONS = Resource("/pacts/provider/{provider}/consumer/{consumer}/versions")
 TAGGED_PACT_VERSIONS = Resource(
     "/pacts/provider/{provider}/consumer/{consumer}/tag/{tag}", served=False
 )
@@ -169,16 +169,13 @@ LATEST_MAIN_BRANCH_PACT_VERSIONS = Resource(
 )
 PACT = Resource("/pacts/provider/{provider}/consumer/{consumer}/version/{number}", PACT_NAMES)
 PACT_PREVIOUS_DISTINCT = Resource(
-    "/pacts/provider/{provider}/consumer/{consumer}/version/{number}/previous-distinct",
-    served=False,
+    "/pacts/provider/{provider}/consumer/{consumer}/version/{number}/previous-distinct"
 )
 PACT_DIFF_PREVIOUS_DISTINCT = Resource(
-    "/pacts/provider/{provider}/consumer/{consumer}/version/{number}/diff/previous-distinct",
-    served=False,
+    "/pacts/provider/{provider}/consumer/{consumer}/version/{number}/diff/previous-distinct"
 )
 PACT_TRIGGERED_WEBHOOKS = Resource(
-    "/pacts/provider/{provider}/consumer/{consumer}/version/{number}/triggered-webhooks",
-    served=False,
+    "/pacts/provider/{provider}/consumer/{consumer}/version/{number}/triggered-webhooks"
 )
 PACT_VERSION = Resource("/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}")
 PACT_VERSION_WITH_METADATA = Resource(
@@ -189,7 +186,6 @@ PACT_VERSION_METADATA_BELOW_PERMALINK = below(PACT_VERSION_WITH_METADATA, PACT_V
 PACT_VERSION_DIFF = Resource(
     "/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}/diff/pact-version/{other}",
     {"other": "pactVersion"},
-    served=False,
 )
 
 # Verification results
@@ -206,20 +202,17 @@ VERIFICATION_RESULT = Resource(
 )
 VERIFICATION_RESULT_WITH_METADATA = Resource(
     "/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}/metadata/{metadata}"
-    "/verification-results/{verification_id}",
-    served=False,
+    "/verification-results/{verification_id}"
 )
 LATEST_VERIFICATION_RESULTS = Resource(
-    "/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}/verification-results/latest",
-    served=False,
+    "/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}/verification-results/latest"
 )
 VERIFICATION_RESULT_TRIGGERED_WEBHOOKS = Resource(
     "/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}/verification-results"
-    "/{verification_id}/triggered-webhooks",
-    served=False,
+    "/{verification_id}/triggered-webhooks"
 )
 LATEST_CONSUMER_VERSION_VERIFICATION_RESULTS = Resource(
-    "/verification-results/consumer/{consumer}/version/{number}/latest", served=False
+    "/verification-results/consumer/{consumer}/version/{number}/latest"
 )
 
 # Pacticipants, versions, branches and tags
@@ -238,9 +231,7 @@ BRANCH_VERSIONS = Resource("/pacticipants/{name}/branches/{branch:path}/versions
 BRANCH_VERSION = Resource(
     "/pacticipants/{name}/branches/{branch:path}/versions/{number}", PACTICIPANT_NAMES
 )
-BRANCH_LATEST_VERSION = Resource(
-    "/pacticipants/{name}/branches/{branch}/latest-version", served=False
-)
+BRANCH_LATEST_VERSION = Resource("/pacticipants/{name}/branches/{branch:path}/latest-version")
 CAN_I_DEPLOY_BADGE = Resource(
     "/pacticipants/{name}/latest-version/{tag}/can-i-deploy/to/{environmentTag}/badge",
     served=False,
@@ -284,9 +275,9 @@ WEBHOOK_DELIVERIES = Resource("/webhooks/{webhook_uuid}/triggered-webhooks")
 WEBHOOK_DELIVERY_LOGS = Resource("/webhooks/{webhook_uuid}/trigger/{trigger_uuid}/logs")
 PACT_WEBHOOKS_STATUS = Resource("/pacts/provider/{provider}/consumer/{consumer}/webhooks/status")
 
-# Advertised by the official index, not served here
-INTEGRATIONS = Resource("/integrations", served=False)
-METRICS = Resource("/metrics", served=False)
+# What the broker holds at a glance
+INTEGRATIONS = Resource("/integrations")
+METRICS = Resource("/metrics")
 
 RESOURCES: tuple[Resource, ...] = tuple(
     value for value in tuple(globals().values()) if isinstance(value, Resource)

@@ -363,8 +363,18 @@ def publish(
 def publish_pact(
     database: Database, events: EventBus, request: PublishRequest, base: str
 ) -> tuple[PublishResult, PublicationRecord]:
-    """Publish one pact (the legacy ``PUT``) and read back what is stored for it."""
+    """Publish one pact (the legacy ``PUT``) and read back what is stored for it.
+
+    Its names come from the URL: they are checked against the limits before the similar-name
+    check, as publish's are, so a name that could never be read back is a 400, not a 409.
+    """
     contract = request.contracts[0]
+    errors: dict[str, list[str]] = {}
+    _check_limits(contract.consumer, request.version, None, [], errors)
+    if problems := name_problems(contract.provider, pacticipant=True):
+        errors["provider"] = problems
+    if errors:
+        raise InvalidInputError(errors)
     with database.writing() as db:
         result = publish_contracts(db, request, base)
         stored = pacts.publication(db, contract.provider, contract.consumer, request.version)

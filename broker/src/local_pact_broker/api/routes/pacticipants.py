@@ -268,8 +268,15 @@ def put_branch_version(
     db: DatabaseDep,
 ) -> JSONResponse:
     """Put a version on a branch, creating pacticipant, version and branch as needed."""
-    base = base_url(request)
     existed, created_at, updated_at = writes.put_on_branch(db, name, branch, number)
+    body = _branch_version_body(base_url(request), name, branch, number, created_at, updated_at)
+    # S062/S104: 200 (with updatedAt) when already there; S100/S120: 201
+    return hal(body, 200 if existed else 201)
+
+
+def _branch_version_body(
+    base: str, name: str, branch: str, number: str, created_at: str, updated_at: str | None
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "createdAt": display(created_at),
         "_links": {
@@ -283,8 +290,42 @@ def put_branch_version(
     }
     if updated_at:
         body["updatedAt"] = display(updated_at)
-    # S062/S104: 200 (with updatedAt) when already there; S100/S120: 201
-    return hal(body, 200 if existed else 201)
+    return body
+
+
+# Before the branch routes whose ``{branch:path}`` would take ``main/latest-version``.
+@router.get(
+    urls.BRANCH_LATEST_VERSION.template,
+    responses={**ok("Version"), **NOT_FOUND},
+)
+def get_branch_latest_version(
+    name: str, branch: str, request: Request, db: DatabaseDep
+) -> JSONResponse:
+    """The newest version of a pacticipant on a branch (the branch's ``pb:latest-version``)."""
+    with db.reading() as connection:
+        return _version_response(
+            request, connection, pacticipants.latest_version_on_branch(connection, name, branch)
+        )
+
+
+@router.get(
+    urls.BRANCH_VERSION.template,
+    responses={**ok("BranchVersion"), **NOT_FOUND},
+)
+def get_branch_version(
+    name: str, branch: str, number: str, request: Request, db: DatabaseDep
+) -> JSONResponse:
+    """A version's place on a branch: when it was put there (404 when it is not on it)."""
+    with db.reading() as connection:
+        version = pacticipants.find_version(connection, name, number)
+        times = (
+            None
+            if version is None
+            else pacticipants.branch_version_times(connection, version.id, branch)
+        )
+    if times is None:
+        raise not_found()
+    return hal(_branch_version_body(base_url(request), name, branch, number, *times))
 
 
 @router.get(

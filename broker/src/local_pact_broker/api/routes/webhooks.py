@@ -1,5 +1,6 @@
 """Webhook resources as the official broker: CRUD, test execution, delivery status and logs."""
 
+import json
 import re
 import time
 from typing import Any
@@ -13,6 +14,7 @@ from local_pact_broker.api.errors import not_found
 from local_pact_broker.api.hal import base_url, hal, link
 from local_pact_broker.api.openapi_responses import (
     BODY_REFUSED,
+    INVALID,
     NOT_FOUND,
     created,
     json_body,
@@ -21,6 +23,7 @@ from local_pact_broker.api.openapi_responses import (
 )
 from local_pact_broker.api.request_body import json_object
 from local_pact_broker.db import pacticipants_repository as pacticipants
+from local_pact_broker.db import verifications_repository as verifications
 from local_pact_broker.db import webhooks_repository as webhooks
 from local_pact_broker.db.records import TriggeredWebhookRecord, WebhookRecord
 from local_pact_broker.domain import urls
@@ -466,3 +469,72 @@ def delivery_logs(
     if not logs:
         return PlainTextResponse("Webhook has not been executed yet\n")
     return PlainTextResponse("".join(logs))
+
+
+def _context_value(row: TriggeredWebhookRecord, key: str) -> str:
+    """One value of the template context a delivery captured ("" if absent or unreadable)."""
+    try:
+        context = json.loads(row.context)
+    except ValueError:
+        return ""
+    value = context.get(key, "") if isinstance(context, dict) else ""
+    return value if isinstance(value, str) else ""
+
+
+def _by_verification(row: TriggeredWebhookRecord) -> bool:
+    return row.event_name.startswith("provider_verification_")
+
+
+@router.get(
+    urls.PACT_TRIGGERED_WEBHOOKS.template,
+    responses={**ok("WebhooksStatus"), **NOT_FOUND},
+)
+def pact_triggered_webhooks(
+    provider: str,
+    consumer: str,
+    number: str,
+    request: Request,
+    db: DatabaseDep,
+) -> JSONResponse:
+    """Deliveries the publication of this pact (this consumer version) triggered."""
+    base = base_url(request)
+    with db.reading() as connection:
+        if pacticipants.find_version(connection, consumer, number) is None:
+            raise not_found()
+        rows = [
+            row
+            for row in webhooks.triggers_for_pact(connection, consumer, provider)
+            if not _by_verification(row) and _context_value(row, "consumerVersionNumber") == number
+        ]
+    pact = urls.PACT.url(base, provider=provider, consumer=consumer, number=number)
+    return hal(_status_body(request, rows, {"pb:pact": link(pact, "Pact")}))
+
+
+@router.get(
+    urls.VERIFICATION_RESULT_TRIGGERED_WEBHOOKS.template,
+    responses={**ok("WebhooksStatus"), **INVALID, **NOT_FOUND},
+)
+def verification_triggered_webhooks(
+    provider: str,
+    consumer: str,
+    sha: str,
+    verification_id: int,
+    request: Request,
+    db: DatabaseDep,
+) -> JSONResponse:
+    """Deliveries the publication of this verification result triggered."""
+    base = base_url(request)
+    pact = {"provider": provider, "consumer": consumer, "sha": sha}
+    result = urls.VERIFICATION_RESULT.url(base, verification_id=str(verification_id), **pact)
+    suffix = result[len(base) :]
+    with db.reading() as connection:
+        found = verifications.find_verification(connection, verification_id)
+        if found is None or found.sha != sha or found.provider != provider:
+            raise not_found()
+        rows = [
+            row
+            for row in webhooks.triggers_for_pact(connection, consumer, provider)
+            if _by_verification(row)
+            and _context_value(row, "verificationResultUrl").endswith(suffix)
+        ]
+    return hal(_status_body(request, rows, {"pb:verification-result": link(result, "Result")}))
