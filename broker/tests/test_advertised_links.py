@@ -248,14 +248,6 @@ NOT_SERVED_YET = {
     "/pacticipants/{name}/latest-version/{tag}/can-i-deploy/to/{environmentTag}/badge",
     "/pacticipants/{name}/branches/{branch}/latest-version/can-i-deploy/to-environment"
     "/{environment}/badge",
-    "/pacts/provider/{provider}",
-    "/pacts/provider/{provider}/latest/{tag}",
-    "/pacts/provider/{provider}/tag/{tag}",
-    "/pacts/provider/{provider}/consumer/{consumer}/tag/{tag}",
-    "/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}",
-    "/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}/latest/versions",
-    "/pacts/provider/{provider}/consumer/{consumer}/branch/versions",
-    "/pacts/provider/{provider}/consumer/{consumer}/branch/latest/versions",
 }
 
 

@@ -290,3 +290,42 @@ def publications_of_consumer_version(
         _PUBLICATION_SELECT + " WHERE c.name = ? AND cv.number = ? ORDER BY pr.name",
         (consumer, number),
     )
+
+
+def publications_for_provider_by_consumer_version(
+    db: Connection,
+    provider: str,
+    *,
+    consumer: str | None = None,
+    tag: str | None = None,
+    branch: str | None = None,
+    main_branch: bool = False,
+) -> list[PublicationRecord]:
+    """Pacts with this provider whose consumer version carries a tag or is on a branch.
+
+    ``main_branch``: on each consumer's main branch. ``consumer`` narrows to one consumer.
+    By consumer name, oldest consumer version first, as the official lists read.
+    """
+    conditions = ["pr.name = ?"]
+    params: list[str] = [provider]
+    if consumer is not None:
+        conditions.append("c.name = ?")
+        params.append(consumer)
+    if tag is not None:
+        conditions.append("EXISTS (SELECT 1 FROM tags t WHERE t.version_id = cv.id AND t.name = ?)")
+        params.append(tag)
+    if branch is not None or main_branch:
+        on_branch = "b.name = c.main_branch" if branch is None else "b.name = ?"
+        conditions.append(
+            "EXISTS (SELECT 1 FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id"  # noqa: S608 - constant SQL fragments only
+            f" WHERE bv.version_id = cv.id AND {on_branch})"
+        )
+        params.extend([] if branch is None else [branch])
+    return _all(
+        db,
+        _PUBLICATION_SELECT
+        + " WHERE "
+        + " AND ".join(conditions)
+        + " ORDER BY lower(c.name), cv.id",
+        params,
+    )

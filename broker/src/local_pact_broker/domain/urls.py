@@ -127,10 +127,10 @@ OPENAPI = Resource("/openapi.json")
 # Publishing and reading pacts
 PUBLISH_CONTRACTS = Resource("/contracts/publish")
 LATEST_PACTS = Resource("/pacts/latest")
-PROVIDER_PACTS = Resource("/pacts/provider/{provider}", served=False)
+PROVIDER_PACTS = Resource("/pacts/provider/{provider}")
 LATEST_PROVIDER_PACTS = Resource("/pacts/provider/{provider}/latest")
-LATEST_PROVIDER_PACTS_WITH_TAG = Resource("/pacts/provider/{provider}/latest/{tag}", served=False)
-PROVIDER_PACTS_WITH_TAG = Resource("/pacts/provider/{provider}/tag/{tag}", served=False)
+LATEST_PROVIDER_PACTS_WITH_TAG = Resource("/pacts/provider/{provider}/latest/{tag}")
+PROVIDER_PACTS_WITH_TAG = Resource("/pacts/provider/{provider}/tag/{tag}")
 PROVIDER_PACTS_WITH_MAIN_BRANCH = Resource("/pacts/provider/{provider}/branch")
 PROVIDER_PACTS_WITH_BRANCH = Resource("/pacts/provider/{provider}/branch/{branch:path}")
 LATEST_PROVIDER_PACTS_WITH_BRANCH = Resource(
@@ -152,20 +152,18 @@ LATEST_BRANCH_PACT = Resource(
     "/pacts/provider/{provider}/consumer/{consumer}/branch/{branch:path}/latest"
 )
 PACT_VERSIONS = Resource("/pacts/provider/{provider}/consumer/{consumer}/versions")
-TAGGED_PACT_VERSIONS = Resource(
-    "/pacts/provider/{provider}/consumer/{consumer}/tag/{tag}", served=False
-)
+TAGGED_PACT_VERSIONS = Resource("/pacts/provider/{provider}/consumer/{consumer}/tag/{tag}")
 BRANCH_PACT_VERSIONS = Resource(
-    "/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}", served=False
+    "/pacts/provider/{provider}/consumer/{consumer}/branch/{branch:path}"
 )
 LATEST_BRANCH_PACT_VERSIONS = Resource(
-    "/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}/latest/versions", served=False
+    "/pacts/provider/{provider}/consumer/{consumer}/branch/{branch:path}/latest/versions"
 )
 MAIN_BRANCH_PACT_VERSIONS = Resource(
-    "/pacts/provider/{provider}/consumer/{consumer}/branch/versions", served=False
+    "/pacts/provider/{provider}/consumer/{consumer}/branch/versions"
 )
 LATEST_MAIN_BRANCH_PACT_VERSIONS = Resource(
-    "/pacts/provider/{provider}/consumer/{consumer}/branch/latest/versions", served=False
+    "/pacts/provider/{provider}/consumer/{consumer}/branch/latest/versions"
 )
 PACT = Resource("/pacts/provider/{provider}/consumer/{consumer}/version/{number}", PACT_NAMES)
 PACT_PREVIOUS_DISTINCT = Resource(
