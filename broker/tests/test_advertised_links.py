@@ -245,9 +245,6 @@ def test_no_advertised_api_link_answers_400_404_or_5xx(crawled: Crawl) -> None:
 NOT_SERVED_YET = {
     "/pacticipants/label/{label}",
     "/pacticipants/{name}/labels/{label}",
-    "/pacticipants/{name}/latest-version/{tag}/can-i-deploy/to/{environmentTag}/badge",
-    "/pacticipants/{name}/branches/{branch}/latest-version/can-i-deploy/to-environment"
-    "/{environment}/badge",
 }
 
 

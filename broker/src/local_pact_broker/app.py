@@ -18,6 +18,7 @@ from local_pact_broker.api.hal import HalJsonResponse
 from local_pact_broker.api.http_methods import HttpMethodsMiddleware
 from local_pact_broker.api.openapi_document import OPENAPI_PATH, install_openapi
 from local_pact_broker.api.routes import (
+    badges,
     broker_overview,
     environments,
     for_verification,
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, events: EventBus | None = None)
     for module in (
         index,
         publish,
+        badges,
         pacts,
         pact_lists,
         pacticipants,

@@ -179,3 +179,12 @@ TEXT_DIFF: Responses = {
     }
 }
 """The pact diffs (``pb:diff``, ``pb:diff-previous-distinct``): text, as the official broker."""
+
+
+SVG_BADGE: Responses = {
+    200: {
+        "description": "A status badge (an error badge when a name is unknown, as the official)",
+        "content": {"image/svg+xml": {"schema": {"type": "string"}}},
+    }
+}
+"""The can-i-deploy badges: always an image, so a README never shows a broken one."""

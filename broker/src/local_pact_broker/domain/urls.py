@@ -231,13 +231,11 @@ BRANCH_VERSION = Resource(
 )
 BRANCH_LATEST_VERSION = Resource("/pacticipants/{name}/branches/{branch:path}/latest-version")
 CAN_I_DEPLOY_BADGE = Resource(
-    "/pacticipants/{name}/latest-version/{tag}/can-i-deploy/to/{environmentTag}/badge",
-    served=False,
+    "/pacticipants/{name}/latest-version/{tag}/can-i-deploy/to/{to}/badge", {"to": "environmentTag"}
 )
 CAN_I_DEPLOY_BRANCH_BADGE = Resource(
-    "/pacticipants/{name}/branches/{branch}/latest-version/can-i-deploy/to-environment"
-    "/{environment}/badge",
-    served=False,
+    "/pacticipants/{name}/branches/{branch:path}/latest-version/can-i-deploy/to-environment"
+    "/{environment}/badge"
 )
 
 # Environments, deployments and releases

@@ -237,6 +237,23 @@ def _evaluate(
     latestby: str | None = None,
 ) -> JSONResponse:
     """The matrix and verdict, read in the caller's transaction (one per request)."""
+    verdict = evaluate(
+        connection, selectors, environment, latest, tag, main_branch, ignored, latestby
+    )
+    return _answer(base_url(request), connection, verdict)
+
+
+def evaluate(
+    connection: Connection,
+    selectors: list[dict[str, str]],
+    environment: str | None,
+    latest: bool,
+    tag: str | None,
+    main_branch: bool = False,
+    ignored: Ignored = frozenset(),
+    latestby: str | None = None,
+) -> Verdict:
+    """The verdict for matrix selectors (the badges use it too); 400 for unknown names."""
     if not selectors or not all(s.get("pacticipant") for s in selectors):
         raise validation_failed(["Please specify the pacticipant name"])
     if environment and environments.find_environment(connection, name=environment) is None:
@@ -260,7 +277,7 @@ def _evaluate(
     version_ids = [v.order for side in (specified, *others) for v in side.versions]
     publications, pact_ids = models.publications_of_versions(connection, version_ids, names)
     results = models.verifications_of(connection, pact_ids)
-    verdict = decide(
+    return decide(
         specified,
         others,
         publications,
@@ -269,7 +286,6 @@ def _evaluate(
         ignored=ignored,
         latestby=latestby,
     )
-    return _answer(base_url(request), connection, verdict)
 
 
 @router.get(
