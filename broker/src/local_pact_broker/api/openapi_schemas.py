@@ -95,6 +95,14 @@ RESPONSE_SCHEMAS: dict[str, Schema] = {
         },
     ),
     "Tag": _resource(["name", "_links"], {"name": {"type": "string"}}),
+    "Label": _resource(
+        ["name", "createdAt", "_links"],
+        {
+            "name": {"type": "string"},
+            "createdAt": {"type": "string"},
+            "updatedAt": {"type": "string"},
+        },
+    ),
     "Branch": _resource(["name", "createdAt", "_links"], {"name": {"type": "string"}}),
     "BranchVersion": _resource(["createdAt", "_links"], {"createdAt": {"type": "string"}}),
     "Pact": _resource(

@@ -127,14 +127,31 @@ def version_body(
 
 
 def pacticipant_body(
-    base: str, pacticipant: PacticipantRecord, latest_version: str | None, *, listed: bool = False
+    base: str,
+    pacticipant: PacticipantRecord,
+    latest_version: str | None,
+    *,
+    listed: bool = False,
+    labels: Sequence[str] = (),
 ) -> dict[str, Any]:
     """``GET /pacticipants/{p}``; ``latest_version`` is the number of its newest version.
 
-    ``listed``: as an item of ``GET /pacticipants``.
+    ``listed``: as an item of ``GET /pacticipants``. ``labels``: its label names.
     """
     name = pacticipant.name
-    embedded: dict[str, Any] = {"labels": []}
+    embedded: dict[str, Any] = {
+        "labels": [
+            {
+                "name": label,
+                "_links": {
+                    "self": link(
+                        urls.PACTICIPANT_LABEL.url(base, name=name, label=label), "Label", label
+                    )
+                },
+            }
+            for label in labels
+        ]
+    }
     if latest_version is not None:
         short = embedded_version(base, name, latest_version)
         embedded["latestVersion"] = short

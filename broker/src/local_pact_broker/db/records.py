@@ -25,6 +25,16 @@ class PacticipantRecord:
     updated_at: str
 
 
+@dataclass(frozen=True, slots=True)
+class LabelRecord:
+    """One label of one pacticipant (``pacticipant`` is its name)."""
+
+    pacticipant: str
+    name: str
+    created_at: str
+    updated_at: str
+
+
 PACTICIPANT_COLUMNS = (
     "p.id, p.name, p.display_name, p.main_branch, p.repository_url, p.created_at, p.updated_at"
 )

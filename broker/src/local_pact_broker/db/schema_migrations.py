@@ -176,6 +176,18 @@ MIGRATIONS: list[Migration] = [
         "the webhook tables (adopts those the broker created outside migrations before)",
         WEBHOOK_TABLES,
     ),
+    (
+        4,
+        "pacticipant labels (official PUT/DELETE /pacticipants/{name}/labels/{label})",
+        "CREATE TABLE labels (\n"
+        "    pacticipant_id INTEGER NOT NULL REFERENCES pacticipants(id),\n"
+        "    name TEXT NOT NULL,\n"
+        "    created_at TEXT NOT NULL,\n"
+        "    updated_at TEXT NOT NULL,\n"
+        "    PRIMARY KEY (pacticipant_id, name)\n"
+        ");\n"
+        "CREATE INDEX labels_by_name ON labels (name);\n",
+    ),
 ]
 
 

@@ -215,9 +215,9 @@ LATEST_CONSUMER_VERSION_VERIFICATION_RESULTS = Resource(
 
 # Pacticipants, versions, branches and tags
 PACTICIPANTS = Resource("/pacticipants")
-PACTICIPANTS_WITH_LABEL = Resource("/pacticipants/label/{label}", served=False)
+PACTICIPANTS_WITH_LABEL = Resource("/pacticipants/label/{label}")
 PACTICIPANT = Resource("/pacticipants/{name}", PACTICIPANT_NAMES)
-PACTICIPANT_LABEL = Resource("/pacticipants/{name}/labels/{label}", served=False)
+PACTICIPANT_LABEL = Resource("/pacticipants/{name}/labels/{label}", PACTICIPANT_NAMES)
 VERSIONS = Resource("/pacticipants/{name}/versions")
 LATEST_VERSION = Resource("/pacticipants/{name}/latest-version", PACTICIPANT_NAMES)
 LATEST_TAGGED_VERSION = Resource("/pacticipants/{name}/latest-version/{tag}", PACTICIPANT_NAMES)

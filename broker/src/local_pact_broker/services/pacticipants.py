@@ -6,8 +6,9 @@ a refused branch or tag rolls back the pacticipant and version created with it.
 
 from typing import Any
 
+from local_pact_broker.db import labels_repository as labels
 from local_pact_broker.db import pacticipants_repository as pacticipants
-from local_pact_broker.db.records import PacticipantRecord, VersionRecord
+from local_pact_broker.db.records import LabelRecord, PacticipantRecord, VersionRecord
 from local_pact_broker.db.storage import Database
 from local_pact_broker.domain.body_fields import list_field_errors, text_field_errors
 from local_pact_broker.domain.errors import InvalidInputError, NotFoundError
@@ -97,4 +98,24 @@ def delete_branch(database: Database, name: str, branch: str) -> None:
     """Delete a branch and its branch-versions, keeping the versions (404 if there is none)."""
     with database.writing() as db:
         if not pacticipants.delete_branch(db, name, branch):
+            raise NotFoundError()
+
+
+def label_pacticipant(database: Database, name: str, label: str) -> tuple[LabelRecord, bool]:
+    """Label a pacticipant; ``True`` if the label is new. 404 for an unknown pacticipant."""
+    with database.writing() as db:
+        pacticipant = pacticipants.find_pacticipant(db, name)
+        if pacticipant is None:
+            raise NotFoundError()
+        created = labels.add_label(db, pacticipant, label)
+        found = labels.find_label(db, name, label)
+        if found is None:  # just written in this transaction
+            raise NotFoundError()
+        return found, created
+
+
+def remove_label(database: Database, name: str, label: str) -> None:
+    """Remove a pacticipant's label; 404 when it does not have it (as the official broker)."""
+    with database.writing() as db:
+        if not labels.remove_label(db, name, label):
             raise NotFoundError()

@@ -18,6 +18,7 @@ from local_pact_broker.api.openapi_responses import (
 from local_pact_broker.api.representations import pacticipant_body, version_body
 from local_pact_broker.api.request_body import json_object
 from local_pact_broker.db import environments_repository as environments
+from local_pact_broker.db import labels_repository as labels
 from local_pact_broker.db import pacticipants_repository as pacticipants
 from local_pact_broker.db.records import PacticipantRecord, VersionRecord
 from local_pact_broker.db.storage import Connection, Database
@@ -67,12 +68,14 @@ def _version_response(
     return hal(version_body(base, details, _environment_links(base, db, version)), status)
 
 
-def _pacticipant_body(
+def pacticipant_answer_body(
     base: str, db: Connection, pacticipant: PacticipantRecord, *, listed: bool = False
 ) -> dict[str, Any]:
+    """A pacticipant as the official shows it, with newest version and labels (also for lists)."""
     latest = pacticipants.latest_version(db, pacticipant.name)
     number = None if latest is None else latest.number
-    return pacticipant_body(base, pacticipant, number, listed=listed)
+    names = [label.name for label in labels.labels_of(db, pacticipant.name)]
+    return pacticipant_body(base, pacticipant, number, listed=listed, labels=names)
 
 
 @router.get(
@@ -84,7 +87,7 @@ def list_pacticipants(request: Request, db: DatabaseDep) -> JSONResponse:
     base = base_url(request)
     with db.reading() as connection:
         bodies = [
-            _pacticipant_body(base, connection, row, listed=True)
+            pacticipant_answer_body(base, connection, row, listed=True)
             for row in pacticipants.all_pacticipants(connection)
         ]
     return hal(
@@ -123,7 +126,7 @@ def _save_pacticipant(
 ) -> JSONResponse:
     saved, existed = writes.save_pacticipant(db, name, body)
     with db.reading() as connection:
-        response = _pacticipant_body(base_url(request), connection, saved)
+        response = pacticipant_answer_body(base_url(request), connection, saved)
     return hal(response, 200 if existed else created_status)
 
 
@@ -168,7 +171,7 @@ def get_pacticipant(name: str, request: Request, db: DatabaseDep) -> JSONRespons
         found = pacticipants.find_pacticipant(connection, name)
         if found is None:
             raise _missing_pacticipant(name)
-        return hal(_pacticipant_body(base_url(request), connection, found))
+        return hal(pacticipant_answer_body(base_url(request), connection, found))
 
 
 @router.get(
