@@ -333,7 +333,7 @@ def renamed_provider_cannot_deploy(scratch: Scratch) -> str:
     if yes:
         raise StepFailedError(f"can-i-deploy said yes to the renamed provider:\n{table}")
     return "\n".join(
-        line for line in table.splitlines() if "failed" in line.lower() or "says no" in line
+        line.strip() for line in table.splitlines() if "failed" in line.lower() or "says no" in line
     )
 
 
