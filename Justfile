@@ -28,9 +28,10 @@ demo: sync
 
 # The steps: sync browser lint check-drift pact check-pacts-against-spec verify test demo, each
 # as `just --no-deps STEP`, the independent ones side by side (see scripts/ci_pipeline.py).
-[doc("Everything CI checks, independent steps side by side; last line: checks, tests, seconds")]
-ci:
-    @uv run --no-project --quiet python scripts/ci_pipeline.py --just {{quote(just_executable())}}
+[doc("Everything CI checks, side by side; unchanged inputs reuse a passing run (--fresh: none)")]
+[no-exit-message]
+ci *args:
+    @uv run --no-project --quiet python scripts/ci_pipeline.py --just {{quote(just_executable())}} {{args}}
 
 # Debian's headless Chromium for the broker dashboard's page test (installed if missing, as root)
 browser:
@@ -82,10 +83,9 @@ verify *args:
 verify-pact-url url *args:
     PACT_URL={{quote(url)}} {{cf}} verify {{args}}
 
-# All other tests, on every core (pytest-xdist), after `just pact` writes the pacts they read
+# All other tests (pyproject's testpaths, or the folders/files given), on every core, after `just pact`
 test *args: pact
-    {{pytest}} -n auto --dist worksteal toolkit/tests consumer/notifications/tests \
-        consumer/signup/tests provider/tests broker/tests \
+    {{pytest}} -n auto --dist worksteal \
         --ignore=consumer/notifications/tests/pact --ignore=consumer/signup/tests/pact {{args}}
 
 # Seed the demo users into the provider's database ($USER_SERVICE_DATABASE_PATH)

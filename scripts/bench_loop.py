@@ -7,12 +7,13 @@ Each run is a fresh process, so figures include interpreter, uv and pytest start
 `just pact`, so the steps that read pacts/ have them. Then every step of `just ci` alone, as
 `just ci` runs it (`just --no-deps STEP`): median, min and max wall seconds, and the median CPU
 seconds it used (user + system, all its processes), which on a shared machine says more than
-the wall clock. Then `just ci` itself: its median wall seconds, and each step's median seconds
-inside it, where the steps run side by side (the difference is what running them together
-saves, or costs when they fight for the cores). Then the slowest tests of the last `test` run
-(pytest's --durations), and per consumer (notification-service, signup-service): its pact
-tests alone (writing into a temp folder, not pacts/) and `contract-first verify --pacts DIR`
-of its pact alone.
+the wall clock. Then `just ci --fresh` itself: its median wall seconds, and each step's median
+seconds inside it, where the steps run side by side (the difference is what running them
+together saves, or costs when they fight for the cores); and `just ci` warm, run again on
+unchanged inputs, reusing the passing run (scripts/ci_reuse.py). Then the slowest tests of
+the last `test` run (pytest's --durations), and per consumer (notification-service,
+signup-service): its pact tests alone (writing into a temp folder, not pacts/) and
+`contract-first verify --pacts DIR` of its pact alone.
 
 `--growth` measures how verification time grows with the number of interactions instead: it
 writes synthetic pacts holding N copies of notification-service's "a request for user 123"
@@ -212,17 +213,23 @@ def ci_steps(runs: int, steps: Sequence[str], whole: bool) -> tuple[list[str], s
         print(f"  timed {command.label}", file=sys.stderr, flush=True)
     inside: dict[str, list[float]] = {step: [] for step in steps}
     wholes: list[Run] = []
+    warm: list[Run] = []
     if whole:
         with tempfile.TemporaryDirectory(prefix="contract-first-bench-ci-") as folder:
             report = Path(folder) / "timings.json"
-            command = Command("just ci", ("just", "ci"), {CI_TIMINGS_ENV: str(report)})
+            command = Command(
+                "just ci --fresh", ("just", "ci", "--fresh"), {CI_TIMINGS_ENV: str(report)}
+            )
             for _ in range(runs):
                 wholes.append(run_command(command))
                 timed = json.loads(report.read_text(encoding="utf-8"))["steps"]
                 for step in steps:
                     if step in timed:
                         inside[step].append(float(timed[step]))
-            print("  timed just ci", file=sys.stderr, flush=True)
+            print("  timed just ci --fresh", file=sys.stderr, flush=True)
+            # The last fresh run passed (run_command stops otherwise), so this reuses it.
+            warm = [run_command(Command("just ci", ("just", "ci"))) for _ in range(runs)]
+            print("  timed just ci (warm)", file=sys.stderr, flush=True)
     width = max(len("sum of the steps alone"), *(len(step) for step in steps))
     lines = [
         f"{'step of just ci':<{width}}  {'alone s':>7}  {'min s':>6}  {'max s':>6}  "
@@ -240,13 +247,14 @@ def ci_steps(runs: int, steps: Sequence[str], whole: bool) -> tuple[list[str], s
     lines.append(
         f"{'sum of the steps alone':<{width}}  {total:>7.2f}  {'':>6}  {'':>6}  {cpu:>6.2f}"
     )
-    if wholes:
-        walls = [each.wall for each in wholes]
-        lines.append(
-            f"{'just ci (side by side)':<{width}}  {statistics.median(walls):>7.2f}  "
-            f"{min(walls):>6.2f}  {max(walls):>6.2f}  "
-            f"{statistics.median(each.cpu for each in wholes):>6.2f}"
-        )
+    for label, each_run in (("just ci --fresh", wholes), ("just ci, inputs unchanged", warm)):
+        if each_run:
+            walls = [each.wall for each in each_run]
+            lines.append(
+                f"{label:<{width}}  {statistics.median(walls):>7.2f}  "
+                f"{min(walls):>6.2f}  {max(walls):>6.2f}  "
+                f"{statistics.median(each.cpu for each in each_run):>6.2f}"
+            )
     tests = slowest_tests(alone["test"][-1].stdout, SLOWEST_TESTS) if "test" in alone else []
     return lines, "\n".join(tests)
 
