@@ -17,6 +17,7 @@ from local_pact_broker.api.errors import install_error_handlers
 from local_pact_broker.api.hal import HalJsonResponse
 from local_pact_broker.api.http_methods import HttpMethodsMiddleware
 from local_pact_broker.api.openapi_document import OPENAPI_PATH, install_openapi
+from local_pact_broker.api.path_segments import PathSegmentsMiddleware
 from local_pact_broker.api.routes import (
     badges,
     broker_overview,
@@ -102,6 +103,8 @@ def create_app(settings: Settings | None = None, events: EventBus | None = None)
     # The HTML pages are for people: not part of the API the document describes.
     app.include_router(pages.router, include_in_schema=False)
     install_openapi(app)
-    # Outermost: HEAD is a GET for every layer below (auth included); 405s get ``Allow``.
+    # HEAD is a GET for every layer below (auth included); 405s get ``Allow``.
     app.add_middleware(HttpMethodsMiddleware, routes_of=app)
+    # Outside even that: routing, auth and ``Allow`` all see a ``%2F`` inside a segment.
+    app.add_middleware(PathSegmentsMiddleware)
     return app

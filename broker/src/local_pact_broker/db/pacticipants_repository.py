@@ -6,6 +6,7 @@ from local_pact_broker.db.records import (
     PACTICIPANT_COLUMNS,
     VERSION_COLUMNS,
     BranchOfVersion,
+    BranchRecord,
     PacticipantRecord,
     VersionDetails,
     VersionRecord,
@@ -212,6 +213,16 @@ def branch_created_at(db: Connection, pacticipant: str, branch: str) -> str | No
         (pacticipant, branch),
     ).fetchone()
     return None if row is None else str(row[0])
+
+
+def branches_of(db: Connection, pacticipant: str) -> list[BranchRecord]:
+    """The branches of a pacticipant, newest first (as the official broker lists them)."""
+    rows = db.execute(
+        "SELECT b.name, b.created_at FROM branches b JOIN pacticipants p ON p.id = b.pacticipant_id"
+        " WHERE p.name = ? ORDER BY b.created_at DESC, b.id DESC",
+        (pacticipant,),
+    )
+    return [BranchRecord(str(name), str(created_at)) for name, created_at in rows]
 
 
 def branch_version_times(

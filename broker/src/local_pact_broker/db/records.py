@@ -68,6 +68,14 @@ class BranchOfVersion:
 
 
 @dataclass(frozen=True, slots=True)
+class BranchRecord:
+    """A branch of a pacticipant and when it was first used."""
+
+    name: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
 class VersionDetails:
     """A version with everything its HAL body shows: branches, tags and published pacts."""
 

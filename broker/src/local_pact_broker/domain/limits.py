@@ -16,7 +16,7 @@ MAX_TAGS_PER_VERSION = 100
 """Most tags one version may carry."""
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-"""C0 and C1 control characters, DEL included: routing matches no line break in a path."""
+"""C0 and C1 control characters, DEL included: refused in every name, version, branch, tag."""
 
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
@@ -81,14 +81,16 @@ def name_problems(value: str, *, pacticipant: bool = False) -> list[str]:
             f"is {len(value)} characters long; the limit is {MAX_NAME_LENGTH} characters"
         )
     if pacticipant and "/" in value:
-        problems.append("cannot contain '/' (it could not be addressed in a URL path)")
+        problems.append(
+            "cannot contain '/' (a pacticipant name is a path segment of every pact URL)"
+        )
     if _has_lone_surrogate(value):
         problems.append("contains invalid Unicode (a lone surrogate)")
     if (control := _CONTROL.search(value)) is not None:
         problems.append(
             f"contains the control character U+{ord(control.group(0)):04X} at position "
-            f"{control.start()} (a line break or other control character could never be "
-            "read back by URL)"
+            f"{control.start()} (names show in URLs, logs and the CLI's tables, where a line "
+            "break or other control character has no place)"
         )
     return problems
 

@@ -6,8 +6,13 @@ HAL bodies build their links with it, the auth rules match requests against it, 
 build the absolute URLs that events and webhook templates carry (``pactUrl``,
 ``verificationResultUrl``). It is pure string work, so every layer may use it.
 
-A template uses the routes' syntax (``{name}``, ``{name:path}`` for a value that may hold
-``/``). Values are percent-encoded as one path segment each (a ``/`` becomes ``%2F``). Some
+A template names its parameters (``{name}``); each is exactly one path segment, whatever it
+holds. Links percent-encode every value as one segment (a ``/`` becomes ``%2F``), and routing
+reads it back the same way, as the official broker's Webmachine splits the raw path on ``/``
+before decoding each segment: ``routing_path`` is the path the routes match (``%2F`` and
+``%25`` kept inside a segment), and a route's ``segment`` convertor (``route_template``)
+decodes each value. So a version ``release/1.2``, a branch ``feat/x`` or a tag ``env/prod``
+is addressable wherever it appears, and no route can take the tail of another's path. Some
 resources are only advertised in links, as the official broker does, and not served (yet):
 they are marked so below.
 """
@@ -15,9 +20,34 @@ they are marked so below.
 import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
-_PARAMETER = re.compile(r"\{(\w+)(?::path)?\}")
+_PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")
+
+SEGMENT_CONVERTOR = "segment"
+"""The routes' path convertor of every parameter (registered by ``api/path_segments.py``)."""
+
+
+def route_template(template: str) -> str:
+    """The template as a route declares it: every parameter one segment (``{x:segment}``)."""
+    return _PARAMETER.sub(rf"{{\1:{SEGMENT_CONVERTOR}}}", template)
+
+
+def routing_path(raw_path: str) -> str:
+    """A raw (percent-encoded) request path as the routes match it.
+
+    Each segment is decoded, except that a ``/`` or ``%`` decoded inside a segment stays
+    ``%2F`` or ``%25``: the path keeps its segments, and :func:`segment_value` gives each
+    parameter's value back. ``%`` occurs in the result only in those two escapes.
+    """
+    return "/".join(
+        unquote(part).replace("%", "%25").replace("/", "%2F") for part in raw_path.split("/")
+    )
+
+
+def segment_value(matched: str) -> str:
+    """A parameter's value from the segment of :func:`routing_path` it matched."""
+    return unquote(matched) if "%" in matched else matched
 
 
 @lru_cache(maxsize=4096)
@@ -65,7 +95,8 @@ class Resource:
     def __init__(
         self, template: str, names: Mapping[str, str] | None = None, *, served: bool = True
     ) -> None:
-        self.template = template
+        self.template = route_template(template)
+        """The route's path (``{x:segment}``); ``path``, ``url`` and ``templated`` fill it in."""
         self.names: Mapping[str, str] = names or {}
         self.served = served
         self.parameters = tuple(_PARAMETER.findall(template))
@@ -73,17 +104,8 @@ class Resource:
         """``url(base, **values)``: the absolute URL, each value quoted as one path segment."""
         self._format: Callable[..., str] = _PARAMETER.sub(r"{\1}", template).format
         literals = [re.escape(literal) for literal in _PARAMETER.split(template)[::2]]
-        wildcards = [
-            "(?:.*)" if match.group(0).endswith(":path}") else "(?:[^/]+)"
-            for match in _PARAMETER.finditer(template)
-        ]
         # As Starlette's routing compiles a path: ``^...$``, matched with ``match``.
-        self._regex = re.compile(
-            "^"
-            + literals[0]
-            + "".join(w + lit for w, lit in zip(wildcards, literals[1:], strict=True))
-            + "$"
-        )
+        self._regex = re.compile("^" + "(?:[^/]+)".join(literals) + "$")
 
     def __repr__(self) -> str:
         return f"Resource({self.template!r})"
@@ -99,7 +121,7 @@ class Resource:
         return base + self._format(**filled)
 
     def matches(self, path: str) -> bool:
-        """Whether a request path (percent-decoded) is this resource, exactly as routing decides."""
+        """Whether a request path (as :func:`routing_path` gives it) is this resource."""
         return self._regex.match(path) is not None
 
 
@@ -132,16 +154,12 @@ LATEST_PROVIDER_PACTS = Resource("/pacts/provider/{provider}/latest")
 LATEST_PROVIDER_PACTS_WITH_TAG = Resource("/pacts/provider/{provider}/latest/{tag}")
 PROVIDER_PACTS_WITH_TAG = Resource("/pacts/provider/{provider}/tag/{tag}")
 PROVIDER_PACTS_WITH_MAIN_BRANCH = Resource("/pacts/provider/{provider}/branch")
-PROVIDER_PACTS_WITH_BRANCH = Resource("/pacts/provider/{provider}/branch/{branch:path}")
-LATEST_PROVIDER_PACTS_WITH_BRANCH = Resource(
-    "/pacts/provider/{provider}/branch/{branch:path}/latest"
-)
+PROVIDER_PACTS_WITH_BRANCH = Resource("/pacts/provider/{provider}/branch/{branch}")
+LATEST_PROVIDER_PACTS_WITH_BRANCH = Resource("/pacts/provider/{provider}/branch/{branch}/latest")
 LATEST_PROVIDER_PACTS_WITH_MAIN_BRANCH = Resource("/pacts/provider/{provider}/branch/latest")
 PACTS_FOR_VERIFICATION = Resource("/pacts/provider/{provider}/for-verification")
 PROVIDER_STATES = Resource("/pacts/provider/{provider}/provider-states")
-PROVIDER_STATES_FOR_BRANCH = Resource(
-    "/pacts/provider/{provider}/provider-states/branch/{branch:path}"
-)
+PROVIDER_STATES_FOR_BRANCH = Resource("/pacts/provider/{provider}/provider-states/branch/{branch}")
 PROVIDER_STATES_FOR_ENVIRONMENT = Resource(
     "/pacts/provider/{provider}/provider-states/environment/{environment}"
 )
@@ -149,15 +167,13 @@ LATEST_PACT = Resource("/pacts/provider/{provider}/consumer/{consumer}/latest")
 LATEST_UNTAGGED_PACT = Resource("/pacts/provider/{provider}/consumer/{consumer}/latest-untagged")
 LATEST_TAGGED_PACT = Resource("/pacts/provider/{provider}/consumer/{consumer}/latest/{tag}")
 LATEST_BRANCH_PACT = Resource(
-    "/pacts/provider/{provider}/consumer/{consumer}/branch/{branch:path}/latest"
+    "/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}/latest"
 )
 PACT_VERSIONS = Resource("/pacts/provider/{provider}/consumer/{consumer}/versions")
 TAGGED_PACT_VERSIONS = Resource("/pacts/provider/{provider}/consumer/{consumer}/tag/{tag}")
-BRANCH_PACT_VERSIONS = Resource(
-    "/pacts/provider/{provider}/consumer/{consumer}/branch/{branch:path}"
-)
+BRANCH_PACT_VERSIONS = Resource("/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}")
 LATEST_BRANCH_PACT_VERSIONS = Resource(
-    "/pacts/provider/{provider}/consumer/{consumer}/branch/{branch:path}/latest/versions"
+    "/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}/latest/versions"
 )
 MAIN_BRANCH_PACT_VERSIONS = Resource(
     "/pacts/provider/{provider}/consumer/{consumer}/branch/versions"
@@ -223,18 +239,18 @@ LATEST_VERSION = Resource("/pacticipants/{name}/latest-version", PACTICIPANT_NAM
 LATEST_TAGGED_VERSION = Resource("/pacticipants/{name}/latest-version/{tag}", PACTICIPANT_NAMES)
 VERSION = Resource("/pacticipants/{name}/versions/{number}", PACTICIPANT_NAMES)
 TAG = Resource("/pacticipants/{name}/versions/{number}/tags/{tag}", PACTICIPANT_NAMES)
-BRANCHES = Resource("/pacticipants/{name}/branches", served=False)
-BRANCH = Resource("/pacticipants/{name}/branches/{branch:path}", PACTICIPANT_NAMES)
-BRANCH_VERSIONS = Resource("/pacticipants/{name}/branches/{branch:path}/versions")
+BRANCHES = Resource("/pacticipants/{name}/branches")
+BRANCH = Resource("/pacticipants/{name}/branches/{branch}", PACTICIPANT_NAMES)
+BRANCH_VERSIONS = Resource("/pacticipants/{name}/branches/{branch}/versions")
 BRANCH_VERSION = Resource(
-    "/pacticipants/{name}/branches/{branch:path}/versions/{number}", PACTICIPANT_NAMES
+    "/pacticipants/{name}/branches/{branch}/versions/{number}", PACTICIPANT_NAMES
 )
-BRANCH_LATEST_VERSION = Resource("/pacticipants/{name}/branches/{branch:path}/latest-version")
+BRANCH_LATEST_VERSION = Resource("/pacticipants/{name}/branches/{branch}/latest-version")
 CAN_I_DEPLOY_BADGE = Resource(
     "/pacticipants/{name}/latest-version/{tag}/can-i-deploy/to/{to}/badge", {"to": "environmentTag"}
 )
 CAN_I_DEPLOY_BRANCH_BADGE = Resource(
-    "/pacticipants/{name}/branches/{branch:path}/latest-version/can-i-deploy/to-environment"
+    "/pacticipants/{name}/branches/{branch}/latest-version/can-i-deploy/to-environment"
     "/{environment}/badge"
 )
 

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from local_pact_broker.api.dependencies import DatabaseDep
 from local_pact_broker.db.storage import Database
+from local_pact_broker.domain.urls import route_template
 from local_pact_broker.ui import hints
 from local_pact_broker.ui.html_pages import (
     dashboard_html,
@@ -56,7 +57,7 @@ def dashboard(request: Request) -> HTMLResponse:
     return dashboard_response(request)
 
 
-@router.get("/ui/matrix/provider/{provider}/consumer/{consumer}")
+@router.get(route_template("/ui/matrix/provider/{provider}/consumer/{consumer}"))
 def matrix_page(provider: str, consumer: str, db: DatabaseDep) -> HTMLResponse:
     """The matrix page at a URL of its own, whatever the client accepts."""
     return matrix_page_response(db, provider, consumer)
@@ -72,19 +73,19 @@ def _pact_page(db: Database, provider: str, consumer: str, number: str | None) -
     return _html(page)
 
 
-@router.get(PAIR + "/latest")
+@router.get(route_template(PAIR + "/latest"))
 def latest_pact_page(provider: str, consumer: str, db: DatabaseDep) -> HTMLResponse:
     """The newest pact between the two, readable."""
     return _pact_page(db, provider, consumer, None)
 
 
-@router.get(PAIR + "/version/{number:path}")
+@router.get(route_template(PAIR + "/version/{number}"))
 def pact_page(provider: str, consumer: str, number: str, db: DatabaseDep) -> HTMLResponse:
     """The pact a consumer version published, readable (version numbers may contain ``/``)."""
     return _pact_page(db, provider, consumer, number)
 
 
-@router.get("/doc/{rel}")
+@router.get(route_template("/doc/{rel}"))
 def relation_doc_page(rel: str, request: Request) -> HTMLResponse:
     """What a ``pb:`` relation means (``?context=`` is accepted, as the official broker's)."""
     found = relation_doc(rel)

@@ -235,7 +235,7 @@ def _branch_pact_versions(
     )
 
 
-# The fixed paths first: ``{branch:path}`` would take "versions" and "latest/versions" too.
+# The fixed paths first: ``{branch}`` would take a branch called "versions" too.
 @router.get(urls.MAIN_BRANCH_PACT_VERSIONS.template, responses={**ok("Collection"), **NOT_FOUND})
 def main_branch_pact_versions(
     provider: str, consumer: str, request: Request, db: DatabaseDep

@@ -20,7 +20,7 @@ from local_pact_broker.api.request_body import json_object
 from local_pact_broker.db import environments_repository as environments
 from local_pact_broker.db import labels_repository as labels
 from local_pact_broker.db import pacticipants_repository as pacticipants
-from local_pact_broker.db.records import PacticipantRecord, VersionRecord
+from local_pact_broker.db.records import BranchRecord, PacticipantRecord, VersionRecord
 from local_pact_broker.db.storage import Connection, Database
 from local_pact_broker.domain import urls
 from local_pact_broker.domain.display_names import display_name
@@ -258,7 +258,7 @@ def put_version(
 
 @router.put(
     urls.BRANCH_VERSION.template,
-    # 404 only for a branch the URL cannot carry: Starlette's ``path`` matches no line break.
+    # 404 only for a branch the URL cannot carry (an empty segment matches no route).
     responses={**ok_or_created("BranchVersion"), **BODY_REFUSED, **NOT_FOUND},
     openapi_extra=json_body("AnyJson", required=False),
 )
@@ -296,7 +296,6 @@ def _branch_version_body(
     return body
 
 
-# Before the branch routes whose ``{branch:path}`` would take ``main/latest-version``.
 @router.get(
     urls.BRANCH_LATEST_VERSION.template,
     responses={**ok("Version"), **NOT_FOUND},
@@ -333,7 +332,7 @@ def get_branch_version(
 
 @router.get(
     urls.BRANCH_VERSIONS.template,
-    # 404 only for a branch the URL cannot carry: Starlette's ``path`` matches no line break.
+    # 404 only for a branch the URL cannot carry (an empty segment matches no route).
     responses={**ok("Collection"), **NOT_FOUND},
 )
 def list_branch_versions(name: str, branch: str, request: Request, db: DatabaseDep) -> JSONResponse:
@@ -372,36 +371,64 @@ def list_branch_versions(name: str, branch: str, request: Request, db: DatabaseD
     )
 
 
+def _branch_body(base: str, name: str, branch: BranchRecord) -> dict[str, Any]:
+    """A branch as the official ``BranchDecorator`` shows it (alone or in the branch list)."""
+    branch_url = urls.BRANCH.url(base, name=name, branch=branch.name)
+    return {
+        "name": branch.name,
+        "createdAt": display(branch.created_at),
+        "_links": {
+            "self": link(branch_url, "Branch", branch.name),
+            "pb:latest-version": link(
+                urls.BRANCH_LATEST_VERSION.url(base, name=name, branch=branch.name),
+                "Latest version for branch",
+            ),
+            "pb:versions": link(
+                urls.BRANCH_VERSIONS.url(base, name=name, branch=branch.name),
+                "Versions for branch",
+            ),
+            "pb:pacticipant": link(urls.PACTICIPANT.url(base, name=name), "Pacticipant", name),
+        },
+    }
+
+
+@router.get(
+    urls.BRANCHES.template,
+    responses={**ok("Collection"), **NOT_FOUND},
+)
+def list_branches(name: str, request: Request, db: DatabaseDep) -> JSONResponse:
+    """The branches of a pacticipant, newest first (``pb:branches``)."""
+    base = base_url(request)
+    with db.reading() as connection:
+        if pacticipants.find_pacticipant(connection, name) is None:
+            raise _missing_pacticipant(name)
+        found = pacticipants.branches_of(connection, name)
+    branches_url = urls.BRANCHES.url(base, name=name)
+    return hal(
+        {
+            "_embedded": {"branches": [_branch_body(base, name, branch) for branch in found]},
+            "_links": {
+                "self": link(branches_url, f"{name} branches"),
+                "pb:branches": [
+                    link(urls.BRANCH.url(base, name=name, branch=branch.name), None, branch.name)
+                    for branch in found
+                ],
+            },
+        }
+    )
+
+
 @router.get(
     urls.BRANCH.template,
     responses={**ok("Branch"), **NOT_FOUND},
 )
 def get_branch(name: str, branch: str, request: Request, db: DatabaseDep) -> JSONResponse:
     """One branch of a pacticipant (``pb:pacticipant-branch``)."""
-    base = base_url(request)
     with db.reading() as connection:
         created_at = pacticipants.branch_created_at(connection, name, branch)
     if created_at is None:
         raise not_found()
-    branch_url = urls.BRANCH.url(base, name=name, branch=branch)
-    return hal(
-        {
-            "name": branch,
-            "createdAt": display(created_at),
-            "_links": {
-                "self": link(branch_url, "Branch", branch),
-                "pb:latest-version": link(
-                    urls.BRANCH_LATEST_VERSION.url(base, name=name, branch=branch),
-                    "Latest version for branch",
-                ),
-                "pb:versions": link(
-                    urls.BRANCH_VERSIONS.url(base, name=name, branch=branch),
-                    "Versions for branch",
-                ),
-                "pb:pacticipant": link(urls.PACTICIPANT.url(base, name=name), "Pacticipant", name),
-            },
-        }
-    )
+    return hal(_branch_body(base_url(request), name, BranchRecord(branch, created_at)))
 
 
 @router.delete(
