@@ -82,21 +82,25 @@ def create_app(settings: Settings | None = None, events: EventBus | None = None)
     worker = start_deliveries(settings, app.state.database, app.state.events)
     app.state.webhook_worker = worker
     _run_with_app(app, worker)
+    # Routes are matched one after another, a few microseconds each: the paths verifiers and CI
+    # call most (for-verification, publish, results, can-i-deploy) come first. Where routes of
+    # two modules answer the same request, the order below decides, and tests/test_route_table.py
+    # lists each such pair and which module must come first (labels before pacticipants).
     for module in (
         index,
+        for_verification,
         publish,
-        badges,
+        verification_results,
+        matrix,
         pacts,
         pact_lists,
-        pacticipants,
+        pact_history,
         labels,
-        for_verification,
+        pacticipants,
+        badges,
         provider_states,
-        verification_results,
         webhooks,
         environments,
-        matrix,
-        pact_history,
         broker_overview,
     ):
         app.include_router(module.router)
