@@ -1,7 +1,8 @@
 """Every API link the broker advertises answers: none is a 404 or a 5xx.
 
 A seeded broker (two pact revisions, tags, a branch, a verification, a deployment, a release, a
-webhook that was triggered, a label) is crawled from the index, a pact, a pacticipant, a version, a
+webhook that was triggered, a label; a version number, a branch and a tag containing ``/``) is
+crawled from the index, a pact, a pacticipant, a version, a
 verification result, a webhook, an environment and a deployment. Every ``href`` in every
 ``_links`` (embedded resources too) is followed; a templated one is expanded with the seeded
 values, as a client fills it in. A link the broker cannot answer is either served as the
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import httpx
 import pytest
@@ -26,6 +27,8 @@ from .api_seed import deploy, pact_document, publish
 from .broker_live_server import BrokerServer, start_broker
 
 CONSUMER, PROVIDER = "web-shop", "stock-api"
+# Values with ``/``: every link to them must carry it as ``%2F`` and lead to them.
+VERSION, BRANCH, TAG = "release/2", "feat/x", "env/prod"
 HAL = {"Accept": "application/hal+json"}
 MAX_FETCHES = 1500
 _VARIABLE = re.compile(r"\{(\w+)\}")
@@ -42,9 +45,9 @@ class Seeded:
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
     """A broker holding one of each resource a link can lead to.
 
-    Both pacticipants have version ``2``, tagged ``prod`` and on branch ``main``, and the label
-    ``backend``, so a pacticipant's templated links filled in with those values name something
-    that exists.
+    Both pacticipants have version ``release/2``, tagged ``env/prod`` and on branch ``feat/x``,
+    and the label ``backend``, so a pacticipant's templated links filled in with those values
+    name something that exists.
     """
     folder: Path = tmp_path_factory.mktemp("advertised-links")
     with (
@@ -59,23 +62,28 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
         assert created.status_code == 201, created.text
         webhook = created.json()["uuid"]
         publish(client, CONSUMER, "1", pact_document(CONSUMER, PROVIDER))
-        publish(client, CONSUMER, "2", pact_document(CONSUMER, PROVIDER, "get other"))
+        publish(client, CONSUMER, VERSION, pact_document(CONSUMER, PROVIDER, "get other"))
+        version, branch, tag = (quote(value, safe="") for value in (VERSION, BRANCH, TAG))
         for pacticipant in (CONSUMER, PROVIDER):
-            for path in ("versions/2/tags/prod", "branches/main/versions/2", "labels/backend"):
+            for path in (
+                f"versions/{version}/tags/{tag}",
+                f"branches/{branch}/versions/{version}",
+                "labels/backend",
+            ):
                 answer = client.put(f"/pacticipants/{pacticipant}/{path}", json={})
                 assert answer.status_code in (200, 201), answer.text
         created = client.post("/environments", json={"name": "production", "production": True})
         assert created.status_code == 201, created.text
         environment = created.json()["uuid"]
         released = client.post(
-            f"/pacticipants/{CONSUMER}/versions/2/released-versions/environment/{environment}",
+            f"/pacticipants/{CONSUMER}/versions/{version}/released-versions/environment/{environment}",
             json={},
         )
         assert released.status_code == 201, released.text
         pact = client.get(f"/pacts/provider/{PROVIDER}/consumer/{CONSUMER}/latest").json()
         verification = client.post(
             pact["_links"]["pb:publish-verification-results"]["href"],
-            json={"success": True, "providerApplicationVersion": "2"},
+            json={"success": True, "providerApplicationVersion": VERSION},
         )
         assert verification.status_code == 201, verification.text
         first = client.get(f"/pacts/provider/{PROVIDER}/consumer/{CONSUMER}/version/1").json()
@@ -84,7 +92,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
             json={"success": False, "providerApplicationVersion": "1"},
         )
         assert verified.status_code == 201, verified.text
-        deploy(client, PROVIDER, "2", "production")
+        deploy(client, PROVIDER, version, "production")
         deployed = client.get(
             f"/environments/{environment}/deployed-versions/currently-deployed"
         ).json()
@@ -93,7 +101,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
             "/",
             f"/pacts/provider/{PROVIDER}/consumer/{CONSUMER}/latest",
             f"/pacticipants/{CONSUMER}",
-            f"/pacticipants/{CONSUMER}/versions/2",
+            f"/pacticipants/{CONSUMER}/versions/{version}",
             verification.json()["_links"]["self"]["href"],
             f"/webhooks/{webhook}",
             f"/environments/{environment}",
@@ -104,11 +112,11 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
             "pacticipant": CONSUMER,
             "consumer": CONSUMER,
             "provider": PROVIDER,
-            "version": "2",
-            "consumerApplicationVersion": "2",
-            "tag": "prod",
-            "environmentTag": "prod",
-            "branch": "main",
+            "version": VERSION,
+            "consumerApplicationVersion": VERSION,
+            "tag": TAG,
+            "environmentTag": TAG,
+            "branch": BRANCH,
             "environment": "production",
             "label": "backend",
             "uuid": environment,
@@ -136,14 +144,14 @@ def _expand(href: str, values: dict[str, str]) -> str:
 def _allowed_404(rel: str, link: dict[str, Any], target: str) -> bool:
     """A 404 the official broker answers too: nothing is wrong with the link.
 
-    A tag link ("PUT to this resource", "Get, create or delete a tag") filled in with ``prod``
-    for a version without that tag names a tag to create: GET finds it only once put (version
-    ``2`` carries it, so the tag resource itself is checked). The first pact content has no
-    previous distinct one to show or diff against.
+    A tag link ("PUT to this resource", "Get, create or delete a tag") filled in with
+    ``env/prod`` for a version without that tag names a tag to create: GET finds it only once
+    put (version ``release/2`` carries it, so the tag resource itself is checked). The first
+    pact content has no previous distinct one to show or diff against.
     """
     title = str(link.get("title", ""))
     if title.startswith("PUT to this resource") or (
-        "create or delete a tag" in title and "/versions/2/" not in target
+        "create or delete a tag" in title and f"/versions/{quote(VERSION, safe='')}/" not in target
     ):
         return True
     first = f"/consumer/{CONSUMER}/version/1/"
@@ -155,8 +163,8 @@ def _not_served(path: str) -> urls.Resource | None:
 
     The most literal one when several match (``/branch/versions`` before ``/branch/{branch}``).
     """
-    decoded = unquote(urlsplit(path).path)
-    matching = [r for r in urls.RESOURCES if not r.served and r.matches(decoded)]
+    routed = urls.routing_path(urlsplit(path).path)
+    matching = [r for r in urls.RESOURCES if not r.served and r.matches(routed)]
     return min(matching, key=lambda r: len(r.parameters), default=None)
 
 
@@ -234,6 +242,11 @@ def crawled(seeded: Seeded) -> Crawl:
 
 def test_no_advertised_api_link_answers_400_404_or_5xx(crawled: Crawl) -> None:
     assert len(crawled.followed) > 60, f"too few links followed: {sorted(crawled.followed)}"
+    for value in (VERSION, BRANCH, TAG):
+        encoded = quote(value, safe="")
+        assert any(encoded in link for link in crawled.followed), (
+            f"no followed link carries {value!r} as {encoded!r}: {sorted(crawled.followed)}"
+        )
     assert not crawled.broken, (
         f"{len(crawled.broken)} advertised links do not answer (serve them as the official "
         "broker does, or stop advertising them):\n"
@@ -264,9 +277,12 @@ def test_the_newly_served_links_answer_what_they_say(seeded: Seeded) -> None:
     with httpx.Client(base_url=seeded.server.url, headers=HAL, timeout=10) as client:
         metrics = client.get("/metrics").json()
         integrations = client.get("/integrations").json()["_embedded"]["integrations"]
-        previous = client.get(f"{pair}/version/2/previous-distinct").json()
-        diff = client.get(f"{pair}/version/2/diff/previous-distinct")
-        latest = client.get(f"/verification-results/consumer/{CONSUMER}/version/2/latest").json()
+        version = quote(VERSION, safe="")
+        previous = client.get(f"{pair}/version/{version}/previous-distinct").json()
+        diff = client.get(f"{pair}/version/{version}/diff/previous-distinct")
+        latest = client.get(
+            f"/verification-results/consumer/{CONSUMER}/version/{version}/latest"
+        ).json()
         versions = client.get(f"{pair}/versions").json()["_embedded"]["pacts"]
 
     assert metrics["pacticipants"] == {"count": 2}, metrics
@@ -282,4 +298,4 @@ def test_the_newly_served_links_answer_what_they_say(seeded: Seeded) -> None:
     assert '"get other"' in diff.text, diff.text
     assert latest["success"] is True, latest
     assert latest["providerSummary"]["successful"] == [{"name": PROVIDER}], latest
-    assert [p["_embedded"]["consumerVersion"]["number"] for p in versions] == ["2", "1"]
+    assert [p["_embedded"]["consumerVersion"]["number"] for p in versions] == [VERSION, "1"]

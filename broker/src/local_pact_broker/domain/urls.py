@@ -45,6 +45,15 @@ def routing_path(raw_path: str) -> str:
     )
 
 
+def request_url_path(routed: str) -> str:
+    """The URL path of a request from its routing path (``request.url.path``), for self links.
+
+    A routing path holds ``%`` only in its ``%2F`` and ``%25`` escapes, so those are kept and
+    everything else is encoded.
+    """
+    return quote(routed, safe="/%")
+
+
 def segment_value(matched: str) -> str:
     """A parameter's value from the segment of :func:`routing_path` it matched."""
     return unquote(matched) if "%" in matched else matched

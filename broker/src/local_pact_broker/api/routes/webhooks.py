@@ -4,7 +4,6 @@ import json
 import re
 import time
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
@@ -144,7 +143,7 @@ def _list(
     request: Request, rows: list[WebhookRecord], self_title: str = "Webhooks"
 ) -> JSONResponse:
     base = base_url(request)
-    this_url = base + quote(request.url.path)
+    this_url = base + urls.request_url_path(request.url.path)
     body = {
         "_links": {
             "curies": [{"href": urls.WEBHOOK_DOC.templated(base), "name": "pb", "templated": True}],
@@ -394,7 +393,7 @@ def _status_body(
         },
         "_embedded": {"triggeredWebhooks": triggered},
         "_links": {
-            "self": link(base + quote(request.url.path), "Webhooks status"),
+            "self": link(base + urls.request_url_path(request.url.path), "Webhooks status"),
             "pb:error-logs": error_logs,
             **links,
         },
