@@ -27,7 +27,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import httpx
 
@@ -261,8 +261,9 @@ def _webhook_summary(body: dict[str, Any]) -> Any:
 
 
 def _expand(template: str, values: dict[str, str]) -> str:
+    """A templated link filled in as the verifier fills it: each value one path segment."""
     for name, value in values.items():
-        template = template.replace("{" + name + "}", value)
+        template = template.replace("{" + name + "}", quote(value, safe=""))
     return template
 
 
