@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from contract_first.config import Config, load_config
+if TYPE_CHECKING:
+    from contract_first.config import Config
 
 
 @dataclass
@@ -13,11 +15,14 @@ class Session:
     """The ``--config`` flag, and the configuration once a verb asked for it."""
 
     config_path: Path | None = None
-    _config: Config | None = field(default=None, repr=False)
+    _config: "Config | None" = field(default=None, repr=False)
 
-    def config(self) -> Config:
+    def config(self) -> "Config":
         """The configuration; an unreadable file is a usage error (exit 2)."""
         if self._config is None:
+            # pydantic validates the table (~0.1 s to import): ``--help`` never pays for it.
+            from contract_first.config import load_config  # noqa: PLC0415
+
             self._config = load_config(self.config_path)
         return self._config
 

@@ -5,17 +5,16 @@ override them. ``check-pacts-against-spec`` needs no configuration when given PA
 """
 
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from contract_first.cli.context import session
-from contract_first.config import Config, Pacticipant
 from contract_first.console import say, warn
 from contract_first.errors import ContractBrokenError, UsageError
-from contract_first.gates.client_generation import generate_client
-from contract_first.gates.drift import FIX, check_drift
-from contract_first.gates.openapi_export import render_openapi, write_openapi
+
+if TYPE_CHECKING:
+    from contract_first.config import Config, Pacticipant
 
 T = TypeVar("T")
 
@@ -71,6 +70,8 @@ def regen_client(ctx: typer.Context, provider: ProviderOption = None) -> None:
     spec = _required(config, chosen, "spec", chosen.spec)
     client = _required(config, chosen, "client", chosen.client)
     _export(app_import, chosen, spec)
+    from contract_first.gates.client_generation import generate_client  # noqa: PLC0415
+
     generate_client(spec, client, chosen.client_config)
     say(f"generated {_shown(client)} from {_shown(spec)}")
 
@@ -100,6 +101,8 @@ def check_drift_command(
     """Fail with a diff when the committed spec or generated client is stale."""
     config = session(ctx).config()
     chosen = config.provider(provider)
+    from contract_first.gates.drift import FIX, check_drift  # noqa: PLC0415
+
     result = check_drift(
         _required(config, chosen, "app", chosen.app),
         chosen.env,
@@ -169,7 +172,7 @@ def check_pacts_against_spec(
     say(f"ok: {result.checked()} are allowed by {_shown(spec)}")
 
 
-def _spec_owner(config: Config, name: str | None) -> Pacticipant:
+def _spec_owner(config: "Config", name: str | None) -> "Pacticipant":
     """The provider whose spec to check against, when --spec is not given."""
     configured = any(p.role == "provider" for p in config.pacticipants.values())
     if not configured and (name is None or name not in config.pacticipants):
@@ -181,7 +184,7 @@ def _spec_owner(config: Config, name: str | None) -> Pacticipant:
     return config.provider(name)
 
 
-def _required(config: Config, provider: Pacticipant, key: str, value: T | None) -> T:
+def _required(config: "Config", provider: "Pacticipant", key: str, value: T | None) -> T:
     """A provider setting the verb cannot do without; missing, the error names where to set it."""
     if value is None:
         where = f" of {config.source}" if config.source else ""
@@ -192,7 +195,9 @@ def _required(config: Config, provider: Pacticipant, key: str, value: T | None) 
     return value
 
 
-def _export(app_import: str, provider: Pacticipant, output: Path) -> None:
+def _export(app_import: str, provider: "Pacticipant", output: Path) -> None:
+    from contract_first.gates.openapi_export import render_openapi, write_openapi  # noqa: PLC0415
+
     written = write_openapi(render_openapi(app_import, provider.env), output)
     say(f"wrote {_shown(output)}" if written else f"{_shown(output)} is up to date")
 

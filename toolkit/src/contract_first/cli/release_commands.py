@@ -8,15 +8,18 @@ the fix, not the CLI's stack of errors.
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from contract_first.cli.context import session
 from contract_first.console import say
-from contract_first.release import release_verbs
-from contract_first.release.broker_choice import choose_broker
-from contract_first.release.broker_connection import BrokerConnection
+
+if TYPE_CHECKING:
+    from contract_first.release.broker_connection import BrokerConnection
+
+# Each verb imports the release machinery (httpx, ~0.25 s) when it runs, so ``--help`` and
+# the other verbs start without it.
 
 VersionOption = Annotated[
     str | None,
@@ -26,7 +29,9 @@ VersionOption = Annotated[
 ]
 
 
-def _connection(ctx: typer.Context) -> BrokerConnection:
+def _connection(ctx: typer.Context) -> "BrokerConnection":
+    from contract_first.release.broker_choice import choose_broker  # noqa: PLC0415
+
     choice = choose_broker(session(ctx).config())
     connection = choice.connection()
     announcement = choice.announcement()
@@ -44,6 +49,8 @@ def publish(
 ) -> int:
     """Publish the pacts as the consumer's version (git commit) on its branch."""
     connection = _connection(ctx)
+    from contract_first.release import release_verbs  # noqa: PLC0415
+
     return release_verbs.publish(connection, pacts or session(ctx).config().pacts)
 
 
@@ -65,6 +72,8 @@ def can_i_deploy(
     """Ask the broker whether this version may be deployed; exit 1 when it may not."""
     chosen = session(ctx).config().pacticipant(pacticipant)
     connection = _connection(ctx)
+    from contract_first.release import release_verbs  # noqa: PLC0415
+
     return release_verbs.can_i_deploy(
         connection,
         chosen,
@@ -84,6 +93,8 @@ def record_deployment(
     """Record that this version now runs in the environment (after the real deploy)."""
     chosen = session(ctx).config().pacticipant(pacticipant)
     connection = _connection(ctx)
+    from contract_first.release import release_verbs  # noqa: PLC0415
+
     return release_verbs.record_deployment(
         connection, chosen, environment, release_verbs.version_of(chosen, version)
     )
@@ -95,6 +106,8 @@ def create_environment(
     production: Annotated[bool, typer.Option("--production", help="mark it as production")] = False,
 ) -> int:
     """Create a deployment environment on the broker, unless it exists (idempotent)."""
+    from contract_first.release import release_verbs  # noqa: PLC0415
+
     return release_verbs.create_environment(_connection(ctx), name, production=production)
 
 
@@ -109,6 +122,8 @@ def create_webhook(
     the same webhook.
     """
     chosen = session(ctx).config().provider(provider)
+    from contract_first.release import release_verbs  # noqa: PLC0415
+
     return release_verbs.create_webhook(_connection(ctx), os.environ, chosen)
 
 

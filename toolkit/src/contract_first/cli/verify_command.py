@@ -2,18 +2,17 @@
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from contract_first.cli.context import session
-from contract_first.config import Config, Pacticipant
 from contract_first.console import fail, say, warn
 from contract_first.errors import EXIT_BROKEN, EXIT_OK, UsageError
-from contract_first.provider_app import load_app, load_states, scratch_environment
-from contract_first.release.broker_choice import choose_broker
-from contract_first.verify.settings import choose_publication, choose_source, why_not_published
-from contract_first.verify.verification import VerificationReport, verify_provider
+
+if TYPE_CHECKING:
+    from contract_first.config import Config, Pacticipant
+    from contract_first.verify.verification import VerificationReport
 
 
 def verify(
@@ -58,6 +57,19 @@ def verify(
             f"[tool.contract-first.pacticipants.{chosen.name}]"
         )
     states_import = states or chosen.states
+    # The verifier (pact's FFI, uvicorn, httpx: ~0.3 s to import) loads only when verify runs.
+    from contract_first.provider_app import (  # noqa: PLC0415
+        load_app,
+        load_states,
+        scratch_environment,
+    )
+    from contract_first.verify.settings import (  # noqa: PLC0415
+        choose_publication,
+        choose_source,
+        why_not_published,
+    )
+    from contract_first.verify.verification import verify_provider  # noqa: PLC0415
+
     environ = dict(os.environ)
     source = choose_source(
         environ,
@@ -81,15 +93,17 @@ def verify(
     return EXIT_OK if report.ok else EXIT_BROKEN
 
 
-def _optional_config(ctx: typer.Context) -> Config:
+def _optional_config(ctx: typer.Context) -> "Config":
     """With --provider, --app and --states all given, a broken or absent file does not matter."""
+    from contract_first.config import Config  # noqa: PLC0415
+
     try:
         return session(ctx).config()
     except UsageError:
         return Config(root=Path.cwd())
 
 
-def _broker_base_url(config: Config, environ: dict[str, str], *, pacts_given: bool) -> str | None:
+def _broker_base_url(config: "Config", environ: dict[str, str], *, pacts_given: bool) -> str | None:
     """The configured broker, else the local one ``up`` started (said in one line).
 
     ``--pacts DIR`` asks for that folder, so the local broker is not looked for then; nor is
@@ -97,6 +111,8 @@ def _broker_base_url(config: Config, environ: dict[str, str], *, pacts_given: bo
     """
     if pacts_given:
         return config.broker_base_url
+    from contract_first.release.broker_choice import choose_broker  # noqa: PLC0415
+
     choice = choose_broker(config, environ)
     url = environ.get("PACT_URL", "").strip()
     local = choice.local
@@ -108,14 +124,16 @@ def _broker_base_url(config: Config, environ: dict[str, str], *, pacts_given: bo
     return choice.default_base_url
 
 
-def _provider(config: Config, name: str | None) -> Pacticipant:
+def _provider(config: "Config", name: str | None) -> "Pacticipant":
     """The configured provider; with no pacticipants configured, the one the flags name."""
+    from contract_first.config import Pacticipant  # noqa: PLC0415
+
     if name is not None and not config.pacticipants:
         return Pacticipant(name=name, role="provider")  # flags alone: no configuration needed
     return config.provider(name)  # a name the configuration lacks is a typo: list the known
 
 
-def _print(report: VerificationReport, not_published: str, *, verbose: bool) -> None:
+def _print(report: "VerificationReport", not_published: str, *, verbose: bool) -> None:
     if report.failures:
         fail(report.headline())
     for outcome in report.verified:
