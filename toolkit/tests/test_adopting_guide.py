@@ -139,6 +139,9 @@ def _environment(tmp: Path) -> dict[str, str]:
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         "PACT_DO_NOT_TRACK": "true",
         "PYTHONDONTWRITEBYTECODE": "1",  # no __pycache__ to make the project's git tree dirty
+        # The team's pytest has pact-python's plugin, not this workspace's API fuzzers: their
+        # plugins import hypothesis and schemathesis (~2.5 s) at every `pytest` start.
+        "PYTEST_ADDOPTS": "-p no:schemathesis -p no:hypothesispytest",
         "TMPDIR": str(scratch),  # mktemp and contract-first's {scratch} stay in tmp_path
         "GIT_CONFIG_GLOBAL": os.devnull,
         "GIT_CONFIG_NOSYSTEM": "1",
