@@ -10,7 +10,6 @@ stopping uvicorn for every test costs ~0.25 s of waiting each (it checks for shu
 import asyncio
 import atexit
 import json
-import socket
 import threading
 import urllib.request
 from collections.abc import Coroutine, Iterator
@@ -24,6 +23,7 @@ import uvicorn
 from fastapi import FastAPI
 from starlette.types import Receive, Scope, Send
 
+from contract_first.verify.live_server import loopback_listener
 from local_pact_broker.app import create_app
 from local_pact_broker.settings import Settings
 
@@ -107,10 +107,7 @@ class _Servers:
 
     @staticmethod
     def _start() -> _KeptServer:
-        # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets whose proto says TCP,
-        # and without it every keep-alive answer waits ~40 ms for the client's delayed ACK.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.bind(("127.0.0.1", 0))
+        sock = loopback_listener()  # TCP_NODELAY on each connection: no 40 ms ACK waits
         switchboard = _Switchboard()
         server = uvicorn.Server(uvicorn.Config(switchboard, log_level="warning", lifespan="on"))
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

@@ -22,11 +22,7 @@ POLL_SECONDS = 0.005
 @contextmanager
 def serve(app: AsgiApp) -> Iterator[str]:
     """Yield the server's base URL once uvicorn has started; stop the server afterwards."""
-    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets whose proto says TCP, and
-    # without it every keep-alive answer waits ~40 ms for the verifier's delayed ACK.
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))  # the OS picks a free port: no races between runs
+    listener = loopback_listener()
     host, port = listener.getsockname()
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="auto"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
@@ -38,6 +34,19 @@ def serve(app: AsgiApp) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=STARTUP_DEADLINE_SECONDS)
         listener.close()
+
+
+def loopback_listener() -> socket.socket:
+    """A TCP socket bound to a free loopback port, for uvicorn's ``sockets=``.
+
+    Its proto is ``IPPROTO_TCP``, not 0: asyncio turns Nagle off (``TCP_NODELAY``) only on
+    connections whose socket says TCP, and with Nagle on, every keep-alive answer waits ~40 ms
+    for the client's delayed ACK before its body is sent.
+    """
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))  # the OS picks a free port: no races between runs
+    return listener
 
 
 def _wait_until_started(server: uvicorn.Server, thread: threading.Thread) -> None:
