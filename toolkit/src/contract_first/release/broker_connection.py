@@ -9,8 +9,10 @@ be refused where basic auth was meant.
 """
 
 import os
+import ssl
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from urllib.parse import urlsplit
 
 import httpx
@@ -19,6 +21,15 @@ from contract_first.errors import UsageError
 from contract_first.release.verb_hints import start_local_broker
 
 CREDENTIAL_VARIABLES = ("PACT_BROKER_TOKEN", "PACT_BROKER_USERNAME", "PACT_BROKER_PASSWORD")
+
+
+@cache
+def tls_context() -> ssl.SSLContext:
+    """The TLS settings httpx uses by default (certifi, or SSL_CERT_FILE/SSL_CERT_DIR), built once.
+
+    Each build parses the whole CA bundle (~50 ms of CPU), and a verb opens several clients.
+    """
+    return httpx.create_ssl_context()
 
 
 def local_broker_hint() -> str:
@@ -85,6 +96,7 @@ class BrokerConnection:
         return httpx.Client(
             base_url=self.base_url,
             auth=self.auth(),
+            verify=tls_context(),
             timeout=timeout,
             headers={"Accept": "application/hal+json, application/json"},
         )

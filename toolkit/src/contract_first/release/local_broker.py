@@ -14,6 +14,8 @@ from pathlib import Path
 
 import httpx
 
+from contract_first.release.broker_connection import tls_context
+
 STATE_DIR_VARIABLE = "PACT_BROKER_STATE_DIR"
 URL_FILE = "broker.url"
 HEARTBEAT = "/diagnostic/status/heartbeat"
@@ -39,7 +41,9 @@ def url_file(project_root: Path, environ: Mapping[str, str] | None = None) -> Pa
 def heartbeat_answers(url: str) -> bool:
     """Whether a broker answers its heartbeat at ``url`` (loopback: never through a proxy)."""
     try:
-        response = httpx.get(f"{url}{HEARTBEAT}", timeout=2.0, trust_env=False)
+        response = httpx.get(
+            f"{url}{HEARTBEAT}", timeout=2.0, trust_env=False, verify=tls_context()
+        )
     except httpx.HTTPError:
         return False
     return response.status_code == 200

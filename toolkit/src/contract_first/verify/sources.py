@@ -15,7 +15,11 @@ from pact import Verifier
 
 from contract_first.errors import UsageError
 from contract_first.pact_file import BrokerOrigin, PactFile, parse_pact, read_pact
-from contract_first.release.broker_connection import BrokerConnection, BrokerConnectionError
+from contract_first.release.broker_connection import (
+    BrokerConnection,
+    BrokerConnectionError,
+    tls_context,
+)
 
 # What a provider verifies before merging: the consumers' main line, the consumer branch
 # named like the provider's (coordinated changes), and whatever is deployed or released.
@@ -164,7 +168,11 @@ class PactUrl:
 
     def load(self, provider: str) -> list[PactFile]:
         """The one pact at the URL; refuse it when it is for another provider."""
-        client = self.connection.client() if self.connection else httpx.Client(timeout=10.0)
+        client = (
+            self.connection.client()
+            if self.connection
+            else httpx.Client(timeout=10.0, verify=tls_context())
+        )
         with client:
             response = _send(client, "GET", self.url)
             _raise_for_status(response, f"fetching {self.url}")
