@@ -15,9 +15,9 @@ os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> SampleProject:
+def project(tmp_path: Path, sample_pact: Path) -> SampleProject:
     """A folder holding a tiny FastAPI provider (no /health), its states and a pact for it."""
-    return write_sample_project(tmp_path / "things-project")
+    return write_sample_project(tmp_path / "things-project", sample_pact)
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def local_broker(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def sample_pact(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """things-web's pact for things, written once by pact-python for every release project."""
+    """things-web's pact for things, written once by pact-python for every project to copy."""
     return write_pact(tmp_path_factory.mktemp("sample-pact"))
 
 

@@ -6,6 +6,7 @@ It is not user-service and has no ``/health`` route; it is verified only through
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -162,11 +163,12 @@ def write_pact(folder: Path, field: str = "name") -> Path:
     return folder / f"{CONSUMER}-{PROVIDER}.json"
 
 
-def write_sample_project(root: Path) -> SampleProject:
-    """The provider's two modules, and the consumer's pact in ``pacts/``."""
+def write_sample_project(root: Path, pact: Path) -> SampleProject:
+    """The provider's two modules, and a copy of the consumer's ``pact`` in ``pacts/``."""
     root.mkdir(parents=True)
     (root / "things_app.py").write_text(APP, encoding="utf-8")
     (root / "things_states.py").write_text(textwrap.dedent(STATES), encoding="utf-8")
     project = SampleProject(root)
-    write_pact(project.pacts)
+    project.pacts.mkdir()
+    shutil.copy(pact, project.pacts / pact.name)
     return project
