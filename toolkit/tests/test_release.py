@@ -15,9 +15,13 @@ BROKER_USER = "ci-writer"
 BROKER_PASSWORD = "correct-horse-battery"  # noqa: S105 - a test credential
 
 
-@pytest.fixture
-def protected_broker(tmp_path: Path) -> Iterator[str]:
-    """A fresh local broker that requires basic auth (the official image's variables)."""
+@pytest.fixture(scope="module")
+def protected_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A local broker that requires basic auth (the official image's variables).
+
+    One for the module: only the publish-and-webhook test writes to it.
+    """
+    tmp_path = tmp_path_factory.mktemp("protected-broker")
     settings = {
         "PACT_BROKER_BASIC_AUTH_USERNAME": BROKER_USER,
         "PACT_BROKER_BASIC_AUTH_PASSWORD": BROKER_PASSWORD,
