@@ -117,22 +117,31 @@ def version_by_id(db: Connection, version_id: int) -> VersionRecord:
     return VersionRecord(*row)
 
 
+def _versions_query(pacticipant: str, tag: str | None) -> tuple[str, tuple[str, ...]]:
+    """Versions of a pacticipant (with the tag, if given), newest first."""
+    if tag is None:
+        return _VERSION + " WHERE p.name = ? ORDER BY v.id DESC", (pacticipant,)
+    return (
+        _VERSION  # noqa: S608 - constant SQL fragments; values are bound
+        + " WHERE p.name = ?"
+        " AND EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.id AND t.name = ?)"
+        " ORDER BY v.id DESC",
+        (pacticipant, tag),
+    )
+
+
 def latest_version(
     db: Connection, pacticipant: str, tag: str | None = None
 ) -> VersionRecord | None:
     """The most recently created version of a pacticipant, optionally with a tag."""
-    sql = _VERSION + " WHERE p.name = ?"
-    params: tuple[str, ...] = (pacticipant,)
-    if tag is not None:
-        sql += " AND EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.id AND t.name = ?)"
-        params = (pacticipant, tag)
-    row = db.execute(sql + " ORDER BY v.id DESC LIMIT 1", params).fetchone()
+    sql, params = _versions_query(pacticipant, tag)
+    row = db.execute(sql + " LIMIT 1", params).fetchone()
     return None if row is None else VersionRecord(*row)
 
 
-def versions_of(db: Connection, pacticipant: str) -> list[VersionRecord]:
-    """All versions of a pacticipant, newest first."""
-    rows = db.execute(_VERSION + " WHERE p.name = ? ORDER BY v.id DESC", (pacticipant,))
+def versions_of(db: Connection, pacticipant: str, tag: str | None = None) -> list[VersionRecord]:
+    """All versions of a pacticipant, newest first; only those with the tag, if one is given."""
+    rows = db.execute(*_versions_query(pacticipant, tag))
     return [VersionRecord(*row) for row in rows]
 
 

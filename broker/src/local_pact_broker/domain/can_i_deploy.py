@@ -6,7 +6,7 @@ versions already in the target environment. Reasons and counts use the official 
 ``pact broker can-i-deploy`` prints them.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 
@@ -20,7 +20,29 @@ class Mode(Enum):
     ENVIRONMENT = "environment"
     LATEST = "latest"
     BRANCH = "branch"
+    TAG = "tag"
     ANY = "any"
+
+
+def selection_mode(selector: Mapping[str, str]) -> Mode:
+    """How a matrix ``q[]`` selector picks its pacticipant's versions, as the official broker.
+
+    As its ``UnresolvedSelector``: a version number names one version; ``latest=true`` the newest
+    of those the other fields select; a branch (or ``mainBranch``), a tag or an environment
+    without ``latest`` every version on it (``one of the versions of ...``); and the
+    pacticipant alone every version of it (``all_for_pacticipant?``: "any version of ...").
+    """
+    if selector.get("version"):
+        return Mode.VERSION
+    if selector.get("latest") == "true":
+        return Mode.LATEST
+    if selector.get("branch") or selector.get("mainBranch") == "true":
+        return Mode.BRANCH
+    if selector.get("tag"):
+        return Mode.TAG
+    if selector.get("environment"):
+        return Mode.ENVIRONMENT
+    return Mode.ANY
 
 
 @dataclass(frozen=True)
@@ -33,6 +55,7 @@ class Side:
     environment: str | None = None
     requested_number: str | None = None
     branch: str | None = None
+    tag: str | None = None
 
     def describe(self, version: PacticipantVersion | None) -> str:
         """Official wording for this side.
@@ -49,6 +72,10 @@ class Side:
             prefix = "one of the versions" if len(self.versions) > 1 else "the version"
             return f"{prefix} of {name} currently in {self.environment} ({version.number})"
         from_branch = f" from branch {self.branch}" if self.branch else ""
+        if self.tag and self.mode in (Mode.LATEST, Mode.TAG):
+            which = "the latest version" if self.mode is Mode.LATEST else "a version"
+            found = version.number if version else "no such version exists"
+            return f"{which} of {name} with tag {self.tag} ({found})"
         if self.mode is Mode.LATEST:
             if version is None:
                 return f"the latest version of {name}{from_branch} (no such version exists)"
@@ -109,90 +136,67 @@ def _latest_verification(
     return max(matching, key=lambda v: (v.provider_version.order, v.id), default=None)
 
 
-def _rows_as_consumer(
-    specified: Side,
-    other: Side,
-    publications: Sequence[Publication],
+_MANY = (Mode.ANY, Mode.BRANCH, Mode.TAG)
+"""Provider sides of many versions: a row per version that verified the pact, else one open row."""
+
+
+def _rows_of_pact(
+    publication: Publication,
+    consumer_side: Side,
+    provider_side: Side,
     verifications: Sequence[Verification],
 ) -> list[MatrixRow]:
-    numbers = {v.number for v in specified.versions}
-    rows: list[MatrixRow] = []
-    for publication in publications:
-        if (
-            publication.consumer != specified.pacticipant
-            or publication.provider != other.pacticipant
-        ):
-            continue
-        if publication.consumer_version.number not in numbers:
-            continue
-        if other.mode is Mode.ANY:
-            # Any version: a row for each one that verified this pact (``latestby`` narrows).
-            versions = {
+    """The rows of one pact: it against each provider version of the provider side.
+
+    As the official matrix (verifications of the selected provider versions, left-joined to
+    the pacts): for a side of many versions (any, a branch, a tag) a row for each one that
+    verified the pact; for chosen versions (one, the latest, those in an environment) a row for
+    each, verified or not; and one open row when that leaves none.
+    """
+    provider, sha = provider_side.pacticipant, publication.pact_sha
+    rows: list[tuple[PacticipantVersion, Verification | None]] = []
+    if provider_side.mode in _MANY:
+        candidates: Sequence[PacticipantVersion] = provider_side.versions
+        if provider_side.mode is Mode.ANY:
+            verifying = {
                 v.provider_version.number: v.provider_version
                 for v in verifications
-                if v.pact_sha == publication.pact_sha and v.provider == other.pacticipant
+                if v.pact_sha == sha and v.provider == provider
             }
-            if not versions:
-                rows.append(MatrixRow(publication, None, None, specified, other))
-            for version in sorted(versions.values(), key=lambda v: v.order):
-                found = _latest_verification(
-                    verifications, publication.pact_sha, other.pacticipant, version.number
-                )
-                rows.append(MatrixRow(publication, version, found, specified, other))
-            continue
-        if other.mode is Mode.BRANCH:
-            # Any version of the branch: each one that verified this pact, else one open row.
-            verified = [
-                (provider_version, found)
-                for provider_version in other.versions
-                if (
-                    found := _latest_verification(
-                        verifications,
-                        publication.pact_sha,
-                        other.pacticipant,
-                        provider_version.number,
-                    )
-                )
-                is not None
-            ]
-            if not verified:
-                rows.append(MatrixRow(publication, None, None, specified, other))
-            for provider_version, found in verified:
-                rows.append(MatrixRow(publication, provider_version, found, specified, other))
-            continue
-        if not other.versions:
-            rows.append(MatrixRow(publication, None, None, specified, other))
-        for provider_version in other.versions:
-            found = _latest_verification(
-                verifications, publication.pact_sha, other.pacticipant, provider_version.number
-            )
-            rows.append(MatrixRow(publication, provider_version, found, specified, other))
-    return rows
+            candidates = sorted(verifying.values(), key=lambda v: v.order)
+        for version in candidates:
+            found = _latest_verification(verifications, sha, provider, version.number)
+            if found is not None:
+                rows.append((version, found))
+    else:
+        rows = [
+            (version, _latest_verification(verifications, sha, provider, version.number))
+            for version in provider_side.versions
+        ]
+    if not rows:
+        return [MatrixRow(publication, None, None, consumer_side, provider_side)]
+    return [
+        MatrixRow(publication, version, found, consumer_side, provider_side)
+        for version, found in rows
+    ]
 
 
-def _rows_as_provider(
-    specified: Side,
-    other: Side,
+def _rows_between(
+    consumer_side: Side,
+    provider_side: Side,
     publications: Sequence[Publication],
     verifications: Sequence[Verification],
 ) -> list[MatrixRow]:
-    if other.mode is Mode.ANY:
-        return []
-    numbers = {v.number for v in other.versions}
+    """Rows of the pacts the consumer side's versions published for the provider side."""
+    numbers = {v.number for v in consumer_side.versions}
     rows: list[MatrixRow] = []
     for publication in publications:
         if (
-            publication.consumer != other.pacticipant
-            or publication.provider != specified.pacticipant
+            publication.consumer == consumer_side.pacticipant
+            and publication.provider == provider_side.pacticipant
+            and publication.consumer_version.number in numbers
         ):
-            continue
-        if publication.consumer_version.number not in numbers:
-            continue
-        for provider_version in specified.versions:
-            found = _latest_verification(
-                verifications, publication.pact_sha, specified.pacticipant, provider_version.number
-            )
-            rows.append(MatrixRow(publication, provider_version, found, other, specified))
+            rows.extend(_rows_of_pact(publication, consumer_side, provider_side, verifications))
     return rows
 
 
@@ -249,8 +253,8 @@ def matrix_rows(
     """Rows relating the specified versions to the versions of each other pacticipant."""
     rows: list[MatrixRow] = []
     for other in others:
-        rows.extend(_rows_as_consumer(specified, other, publications, verifications))
-        rows.extend(_rows_as_provider(specified, other, publications, verifications))
+        rows.extend(_rows_between(specified, other, publications, verifications))
+        rows.extend(_rows_between(other, specified, publications, verifications))
     return rows
 
 
@@ -292,7 +296,8 @@ def decide(
     ``latestby`` narrows the rows first (see :func:`latest_by`).
     """
     warnings: list[tuple[str, str]] = []
-    if specified.mode is not Mode.VERSION and specified.versions:
+    # As the official: no warning when only the pacticipant is named (a matrix query).
+    if specified.mode not in (Mode.VERSION, Mode.ANY) and specified.versions:
         warnings.append(
             (
                 "warning",
@@ -309,7 +314,7 @@ def decide(
                 "deploying. Without the environment, this result will not be reliable.",
             )
         )
-    if not specified.versions:
+    if not specified.versions and specified.mode is not Mode.ANY:
         text = (
             f"No pacts or verifications have been published for version "
             f"{specified.requested_number} of {specified.pacticipant}"

@@ -31,6 +31,7 @@ from local_pact_broker.domain.can_i_deploy import (
     Side,
     Verdict,
     decide,
+    selection_mode,
 )
 from local_pact_broker.domain.display_names import display_name
 from local_pact_broker.domain.models import PacticipantVersion
@@ -53,7 +54,9 @@ def _parse_selectors(request: Request, prefix: str = "q[][") -> list[dict[str, s
 
 
 def _models(db: Connection, rows: list[VersionRecord]) -> tuple[PacticipantVersion, ...]:
-    return tuple(pacticipants.version_model(db, row) for row in rows)
+    """The versions' models, in the rows' order (one query per table, however many)."""
+    found = models.version_models(db, (row.id for row in rows))
+    return tuple(found[row.id] for row in rows)
 
 
 def _main_branch(db: Connection, name: str) -> str | None:
@@ -62,31 +65,34 @@ def _main_branch(db: Connection, name: str) -> str | None:
 
 
 def _resolve(db: Connection, selector: dict[str, str]) -> Side:
+    """The versions a ``q[]`` selector picks (:func:`selection_mode` says how)."""
     name = selector.get("pacticipant", "")
-    number = selector.get("version")
-    if number:
+    mode = selection_mode(selector)
+    if mode is Mode.VERSION:
+        number = selector["version"]
         row = pacticipants.find_version(db, name, number)
-        return Side(name, _models(db, [row] if row else []), Mode.VERSION, requested_number=number)
-    branch = selector.get("branch")
+        return Side(name, _models(db, [row] if row else []), mode, requested_number=number)
+    branch = selector.get("branch") or None
     if selector.get("mainBranch") == "true":
         branch = _main_branch(db, name)
         if branch is None:
             return Side(name, (), Mode.LATEST)
+    tag = selector.get("tag") or None
+    environment = selector.get("environment") or None
+    rows: list[VersionRecord]
     if branch:
         rows = pacticipants.versions_on_branch(db, name, branch)
-        if selector.get("latest") == "true":
-            return Side(name, _models(db, rows[:1]), Mode.LATEST, branch=branch)
-        # As the official broker: without latest=true, every version on the branch.
-        return Side(name, _models(db, rows), Mode.BRANCH, branch=branch)
-    if selector.get("tag"):
-        tagged = pacticipants.latest_version(db, name, selector["tag"])
-        return Side(name, _models(db, [tagged] if tagged else []), Mode.LATEST)
-    latest = pacticipants.latest_version(db, name)
-    return Side(name, _models(db, [latest] if latest else []), Mode.LATEST)
-
-
-def _any(name: str) -> Side:
-    return Side(name, (), Mode.ANY)
+    elif environment and not tag:
+        rows = environments.versions_in_environment(db, name, environment)
+        rows = rows[-1:] if mode is Mode.LATEST else rows
+    elif mode is Mode.LATEST:
+        latest = pacticipants.latest_version(db, name, tag)
+        rows = [latest] if latest else []
+    else:
+        rows = pacticipants.versions_of(db, name, tag)
+    if mode is Mode.LATEST:
+        rows = rows[:1]
+    return Side(name, _models(db, rows), mode, environment=environment, branch=branch, tag=tag)
 
 
 def _other_side(
@@ -107,7 +113,7 @@ def _other_side(
         return Side(name, _models(db, rows), Mode.LATEST, branch=branch)
     if latest or tag:
         row = pacticipants.latest_version(db, name, tag)
-        return Side(name, _models(db, [row] if row else []), Mode.LATEST)
+        return Side(name, _models(db, [row] if row else []), Mode.LATEST, tag=tag)
     return Side(name, (), Mode.ANY)
 
 
@@ -263,11 +269,7 @@ def evaluate(
             raise validation_failed([f"Pacticipant {selector['pacticipant']} not found"])
     specified = _resolve(connection, selectors[0])
     if len(selectors) > 1:
-        # A selector naming only the pacticipant means any of its versions (official).
-        others = [
-            _resolve(connection, s) if set(s) - {"pacticipant"} else _any(s["pacticipant"])
-            for s in selectors[1:]
-        ]
+        others = [_resolve(connection, s) for s in selectors[1:]]
     else:
         others = [
             _other_side(connection, name, environment, latest, tag, main_branch)
@@ -329,9 +331,16 @@ def _ignored(request: Request) -> Ignored:
 def can_i_deploy(request: Request, db: DatabaseDep) -> JSONResponse:
     """Whether this pacticipant version can be deployed to the environment (or tag)."""
     params = request.query_params
-    selector = {"pacticipant": params.get("pacticipant", "")}
-    if params.get("version"):
-        selector["version"] = params["version"]
+    # As the official query schema: both are required (a selector without a version would
+    # mean every version of the pacticipant).
+    missing = {
+        field: ["is missing" if params.get(field) is None else "must be filled"]
+        for field in ("pacticipant", "version")
+        if not params.get(field)
+    }
+    if missing:
+        raise validation_failed(missing)
+    selector = {"pacticipant": params["pacticipant"], "version": params["version"]}
     environment = params.get("environment")
     with db.reading() as connection:
         # Checked first, and worded differently from /matrix (recording 18).
