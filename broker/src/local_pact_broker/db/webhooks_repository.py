@@ -69,19 +69,24 @@ def find_webhook(db: Connection, webhook_uuid: str) -> WebhookRecord | None:
     return None if row is None else WebhookRecord.of(row)
 
 
-def all_webhooks(
-    db: Connection, consumer: str | None = None, provider: str | None = None
+def all_webhooks(db: Connection) -> list[WebhookRecord]:
+    """Every webhook, oldest first."""
+    rows = db.execute(_WEBHOOK + " ORDER BY w.created_at, w.uuid")
+    return [WebhookRecord.of(row) for row in rows]
+
+
+def scoped_webhooks(
+    db: Connection, consumer: str | None, provider: str | None
 ) -> list[WebhookRecord]:
-    """Webhooks, oldest first; with names, only those for exactly that consumer/provider."""
-    sql = _WEBHOOK + " WHERE 1 = 1"
-    params: list[str] = []
-    if consumer is not None:
-        sql += " AND w.consumer = ?"
-        params.append(consumer)
-    if provider is not None:
-        sql += " AND w.provider = ?"
-        params.append(provider)
-    rows = db.execute(sql + " ORDER BY w.created_at, w.uuid", params)
+    """Webhooks of exactly this scope (``None``: not set), oldest first.
+
+    As the official ``find_by_consumer_and_provider``: ``/webhooks/consumer/Foo`` lists the
+    webhooks for Foo and any provider, not those for Foo and one provider.
+    """
+    rows = db.execute(
+        _WEBHOOK + " WHERE w.consumer IS ? AND w.provider IS ? ORDER BY w.created_at, w.uuid",
+        (consumer, provider),
+    )
     return [WebhookRecord.of(row) for row in rows]
 
 

@@ -294,6 +294,7 @@ WEBHOOK = Resource("/webhooks/{webhook_uuid}", {"webhook_uuid": "uuid"})
 WEBHOOK_EXECUTION = Resource("/webhooks/{webhook_uuid}/execute")
 WEBHOOK_DELIVERIES = Resource("/webhooks/{webhook_uuid}/triggered-webhooks")
 WEBHOOK_DELIVERY_LOGS = Resource("/webhooks/{webhook_uuid}/trigger/{trigger_uuid}/logs")
+PACT_WEBHOOKS = Resource("/pacts/provider/{provider}/consumer/{consumer}/webhooks")
 PACT_WEBHOOKS_STATUS = Resource("/pacts/provider/{provider}/consumer/{consumer}/webhooks/status")
 
 # What the broker holds at a glance

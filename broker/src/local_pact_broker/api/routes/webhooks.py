@@ -187,24 +187,54 @@ def create_webhook(
     return _create(request, db, body)
 
 
-@router.get(
-    urls.WEBHOOKS_FOR_PACT.template,
-    responses=ok("Collection"),
-)
+def _scoped_list(
+    request: Request, db: DatabaseDep, consumer: str | None, provider: str | None, title: str
+) -> JSONResponse:
+    """The webhooks of exactly this scope; 404 for an unknown pacticipant (official)."""
+    with db.reading() as connection:
+        for name in (consumer, provider):
+            if name is not None and pacticipants.find_pacticipant(connection, name) is None:
+                raise not_found()
+        rows = webhooks.scoped_webhooks(connection, consumer, provider)
+    return _list(request, rows, title)
+
+
+@router.get(urls.WEBHOOKS_FOR_PACT.template, responses={**ok("Collection"), **NOT_FOUND})
 def list_pact_webhooks(
-    provider: str,
-    consumer: str,
-    request: Request,
-    db: DatabaseDep,
+    provider: str, consumer: str, request: Request, db: DatabaseDep
 ) -> JSONResponse:
     """Webhooks for exactly this consumer and provider."""
-    with db.reading() as connection:
-        rows = webhooks.all_webhooks(connection, consumer, provider)
-    return _list(request, rows, f"Pact webhooks for consumer {consumer} and provider {provider}")
+    return _scoped_list(request, db, consumer, provider, "Webhooks")
+
+
+@router.get(urls.PACT_WEBHOOKS.template, responses={**ok("Collection"), **NOT_FOUND})
+def list_webhooks_of_pact(
+    provider: str, consumer: str, request: Request, db: DatabaseDep
+) -> JSONResponse:
+    """The same webhooks from the pact's side (where the webhooks status links)."""
+    return _scoped_list(request, db, consumer, provider, "Pact webhooks")
+
+
+@router.get(urls.WEBHOOKS_FOR_PROVIDER.template, responses={**ok("Collection"), **NOT_FOUND})
+def list_provider_webhooks(provider: str, request: Request, db: DatabaseDep) -> JSONResponse:
+    """Webhooks for every consumer of this provider (no consumer set)."""
+    return _scoped_list(request, db, None, provider, "Webhooks")
+
+
+@router.get(urls.WEBHOOKS_FOR_CONSUMER.template, responses={**ok("Collection"), **NOT_FOUND})
+def list_consumer_webhooks(consumer: str, request: Request, db: DatabaseDep) -> JSONResponse:
+    """Webhooks for every provider of this consumer (no provider set)."""
+    return _scoped_list(request, db, consumer, None, "Webhooks")
 
 
 @router.post(
     urls.WEBHOOKS_FOR_PACT.template,
+    status_code=201,
+    responses={**created("Webhook"), **BODY_REFUSED, **NOT_FOUND},
+    openapi_extra=json_body("WebhookRequest"),
+)
+@router.post(
+    urls.PACT_WEBHOOKS.template,
     status_code=201,
     responses={**created("Webhook"), **BODY_REFUSED, **NOT_FOUND},
     openapi_extra=json_body("WebhookRequest"),
@@ -420,8 +450,9 @@ def pact_webhooks_status(
             raise not_found()
         rows = webhooks.triggers_for_pact(connection, consumer, provider)
     links = {
+        # As the official status decorator (``webhooks_for_pact_url``): below the pact.
         "pb:pact-webhooks": link(
-            urls.WEBHOOKS_FOR_PACT.url(base, provider=provider, consumer=consumer),
+            urls.PACT_WEBHOOKS.url(base, provider=provider, consumer=consumer),
             f"Webhooks for the pact between {consumer} and {provider}",
         ),
         "pb:consumer": link(urls.PACTICIPANT.url(base, name=consumer), "Consumer", consumer),
