@@ -81,6 +81,48 @@ def test_links_and_pact_urls_use_the_configured_base_url(tmp_path: Path) -> None
             assert "forged" not in response.text
 
 
+def test_webhook_urls_keep_a_base_url_whose_path_holds_pacts(tmp_path: Path) -> None:
+    """A base URL with ``/pacts/`` in its path (a proxy prefix) is kept whole in ``pactUrl`` and
+    ``verificationResultUrl``: the event carries the base, nothing splits a URL to find it."""
+    base = "https://proxy.example/pacts/broker"
+    with (
+        start_receiver() as receiver,
+        start_broker(
+            tmp_path / "broker.sqlite3", base_url=base, webhook_http_to_loopback=True
+        ) as broker,
+        httpx.Client(base_url=broker.url, timeout=10) as client,
+    ):
+        body = {
+            "pactUrl": "${pactbroker.pactUrl}",
+            "resultUrl": "${pactbroker.verificationResultUrl}",
+        }
+        for event in ("contract_published", "provider_verification_published"):
+            webhook = {
+                "events": [{"name": event}],
+                "request": {"method": "POST", "url": f"{receiver.url}/{event}", "body": body},
+            }
+            created = client.post("/webhooks", json=webhook)
+            assert created.status_code == 201, created.text
+        published = client.post(
+            "/contracts/publish", json=publish_body("Foo", "1.0.0", pact_document("Foo", "Bar"))
+        )
+        assert published.status_code == 200, published.text
+        pact = client.get("/pacts/provider/Bar/consumer/Foo/latest").json()
+        results = pact["_links"]["pb:publish-verification-results"]["href"]
+        assert results.startswith(base + "/pacts/provider/Bar/"), results
+        verified = client.post(
+            results.removeprefix(base), json={"success": True, "providerApplicationVersion": "p1"}
+        )
+        assert verified.status_code == 201, verified.text
+        sent = {r.path: json.loads(r.body) for r in receiver.wait_for(2)}
+    pact_url = f"{base}/pacts/provider/Bar/consumer/Foo/pact-version/"
+    assert sent["/contract_published"]["pactUrl"].startswith(pact_url), sent
+    verification = sent["/provider_verification_published"]
+    assert verification["pactUrl"].startswith(pact_url), sent
+    assert verification["resultUrl"] == verified.json()["_links"]["self"]["href"], sent
+    assert verification["resultUrl"].startswith(f"{pact_url}"), sent
+
+
 def test_without_a_base_url_links_follow_the_host_the_client_used(tmp_path: Path) -> None:
     with (
         start_broker(tmp_path / "broker.sqlite3") as broker,

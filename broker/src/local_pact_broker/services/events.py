@@ -16,11 +16,17 @@ PROVIDER_VERIFICATION_FAILED = "provider_verification_failed"
 
 @dataclass(frozen=True)
 class Event:
-    """Something that happened, with the URLs and names webhook templates need."""
+    """Something that happened, with the names and numbers webhook templates need.
+
+    ``base_url`` is the broker's base URL as the request that caused it saw it (or
+    ``PACT_BROKER_BASE_URL``): listeners build their URLs on it with the URL table, never by
+    taking the broker's own URLs apart.
+    """
 
     name: str
     consumer: str
     provider: str
+    base_url: str
     details: dict[str, str] = field(default_factory=dict)
 
 

@@ -298,7 +298,7 @@ def _pact_notices(
     details = {"pactUrl": url, "consumerVersionNumber": request.version}
     for name in names:
         result.events.append(
-            Event(name.split(" ", 1)[0], contract.consumer, contract.provider, details)
+            Event(name.split(" ", 1)[0], contract.consumer, contract.provider, base, details)
         )
     steps = []
     if not verifications.provider_has_verifications(db, provider.id):

@@ -102,16 +102,21 @@ def publish_verification(
         if result.success
         else event_names.PROVIDER_VERIFICATION_FAILED
     )
-    details = {"verificationResultUrl": url, "providerVersionNumber": result.provider_version}
+    details = {
+        "verificationResultUrl": url,
+        "verificationId": str(verification_id),
+        "providerVersionNumber": result.provider_version,
+    }
     events.publish(
         [
             Event(
                 event_names.PROVIDER_VERIFICATION_PUBLISHED,
                 result.consumer,
                 result.provider,
+                base,
                 details,
             ),
-            Event(outcome, result.consumer, result.provider, details),
+            Event(outcome, result.consumer, result.provider, base, details),
         ]
     )
     return PublishedVerification(verification_id, created_at, consumer_version, url)

@@ -24,11 +24,6 @@ from local_pact_broker.services.events import Event
 logger = logging.getLogger(__name__)
 
 
-def _base_of(url: str) -> str:
-    """The broker base URL of one of its own pact URLs (events carry absolute URLs)."""
-    return url.split("/pacts/", 1)[0]
-
-
 def _branch(db: Connection, version_id: int) -> str:
     branches = pacticipants.branch_names_of_version(db, version_id)
     return branches[-1] if branches else ""
@@ -130,22 +125,19 @@ def required_provider_versions(
 
 def contexts_for_event(db: Connection, event: Event) -> list[dict[str, str]]:
     """The template contexts of one event (several for a contract requiring verification)."""
-    details = event.details
-    if "verificationResultUrl" in details:
-        url = details["verificationResultUrl"]
-        verification = verifications.find_verification(db, int(url.rsplit("/", 1)[1]))
+    details, base = event.details, event.base_url
+    if "verificationId" in details:
+        verification = verifications.find_verification(db, int(details["verificationId"]))
         if verification is None:
             return []
         rows = pacts.publications_by_sha(db, event.provider, event.consumer, verification.sha)
         if not rows:
             return []
-        return [pact_context(db, _base_of(url), event.name, rows[0], verification)]
-    url = details.get("pactUrl", "")
+        return [pact_context(db, base, event.name, rows[0], verification)]
     number = details.get("consumerVersionNumber", "")
     publication = pacts.publication(db, event.provider, event.consumer, number)
     if publication is None:
         return []
-    base = _base_of(url)
     verification = verifications.latest_verification(db, publication.pact_version_id)
     context = pact_context(db, base, event.name, publication, verification)
     if event.name != event_names.CONTRACT_REQUIRING_VERIFICATION_PUBLISHED:
