@@ -248,6 +248,15 @@ def test_a_hand_written_path_is_found() -> None:
     assert [line.split(": ", 1)[1] for line in found] == ["'/pacticipants/'", "'/versions/'"]
 
 
+def test_a_hand_written_page_path_is_found() -> None:
+    source = 'PAGE = "/ui/pacts/provider/{provider}"\n@router.get("/ui")\ndef f(): ...\n'
+    found = hand_written_paths(parse("local_pact_broker.ui.pages", source))
+    assert [line.split(": ", 1)[1] for line in found] == [
+        "'/ui/pacts/provider/{provider}'",
+        "'/ui'",
+    ]
+
+
 # The broker's own source.
 
 
@@ -282,16 +291,18 @@ def test_no_assert_in_production_code() -> None:
     assert found == [], "raise an explicit error instead"
 
 
-def test_the_api_spells_no_path_itself() -> None:
-    found = [line for module in _in("api") for line in hand_written_paths(module)]
+def test_neither_the_api_nor_the_pages_spell_a_path_themselves() -> None:
+    found = [line for module in _in("api", "ui") for line in hand_written_paths(module)]
     assert found == [], "take paths from local_pact_broker.domain.urls"
 
 
-def test_every_api_route_is_a_served_resource_of_the_url_table(tmp_path: Path) -> None:
+def test_every_route_and_page_is_a_served_resource_of_the_url_table(tmp_path: Path) -> None:
     app = create_app(Settings(database=tmp_path / "broker.sqlite3"))
     routes = list(leaf_routes(list(app.routes)))
-    api = {r.path for r in routes if r.endpoint.__module__.startswith(f"{PACKAGE}.api.routes")}
+    ours = (f"{PACKAGE}.api.routes", f"{PACKAGE}.ui")
+    declared = {r.path for r in routes if r.endpoint.__module__.startswith(ours)}
+    assert any(path.startswith("/ui") for path in declared), "the pages' routes were not read"
     served = {resource.template for resource in urls.RESOURCES if resource.served}
-    assert api - served == set(), "declare the path in domain/urls.py and use its template"
+    assert declared - served == set(), "declare the path in domain/urls.py and use its template"
     routed = {route.path for route in routes}
     assert served - routed == set(), "a resource marked served has no route: served=False?"

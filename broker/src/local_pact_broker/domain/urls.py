@@ -95,8 +95,7 @@ class Resource:
 
     ``names`` renames parameters in templated links (``{name}`` is advertised as the official
     ``{pacticipant}``), so routes keep their parameter names and clients see the official ones.
-    ``served``: some route of the app answers it (a page of ``ui/`` included; the pages' own
-    ``/ui`` paths are not API paths and not in this table).
+    ``served``: some route of the app answers it (a page of ``ui/`` included).
     """
 
     __slots__ = ("_format", "_regex", "names", "parameters", "served", "template", "url")
@@ -300,6 +299,13 @@ PACT_WEBHOOKS_STATUS = Resource("/pacts/provider/{provider}/consumer/{consumer}/
 # What the broker holds at a glance
 INTEGRATIONS = Resource("/integrations")
 METRICS = Resource("/metrics")
+
+# The pages for people (``ui/``): HTML whatever the client accepts. ``/`` and the matrix of an
+# integration above are shared with the API; ``/doc/{rel}`` is a page too.
+DASHBOARD = Resource("/ui")
+MATRIX_PAGE = Resource("/ui/matrix/provider/{provider}/consumer/{consumer}")
+LATEST_PACT_PAGE = Resource("/ui/pacts/provider/{provider}/consumer/{consumer}/latest")
+PACT_PAGE = Resource("/ui/pacts/provider/{provider}/consumer/{consumer}/version/{number}")
 
 RESOURCES: tuple[Resource, ...] = tuple(
     value for value in tuple(globals().values()) if isinstance(value, Resource)

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from local_pact_broker.api.dependencies import DatabaseDep
 from local_pact_broker.db.storage import Database
-from local_pact_broker.domain.urls import route_template
+from local_pact_broker.domain import urls
 from local_pact_broker.ui import hints
 from local_pact_broker.ui.html_pages import (
     dashboard_html,
@@ -24,7 +24,6 @@ from local_pact_broker.ui.html_pages import (
 from local_pact_broker.ui.relation_docs import relation_doc
 
 router = APIRouter()
-PAIR = "/ui/pacts/provider/{provider}/consumer/{consumer}"
 
 
 def _html(body: str, status_code: int = 200) -> HTMLResponse:
@@ -51,13 +50,13 @@ def matrix_page_response(db: Database, provider: str, consumer: str) -> HTMLResp
     return _html(page)
 
 
-@router.get("/ui")
+@router.get(urls.DASHBOARD.template)
 def dashboard(request: Request) -> HTMLResponse:
     """The dashboard at a URL of its own, whatever the client accepts."""
     return dashboard_response(request)
 
 
-@router.get(route_template("/ui/matrix/provider/{provider}/consumer/{consumer}"))
+@router.get(urls.MATRIX_PAGE.template)
 def matrix_page(provider: str, consumer: str, db: DatabaseDep) -> HTMLResponse:
     """The matrix page at a URL of its own, whatever the client accepts."""
     return matrix_page_response(db, provider, consumer)
@@ -73,19 +72,19 @@ def _pact_page(db: Database, provider: str, consumer: str, number: str | None) -
     return _html(page)
 
 
-@router.get(route_template(PAIR + "/latest"))
+@router.get(urls.LATEST_PACT_PAGE.template)
 def latest_pact_page(provider: str, consumer: str, db: DatabaseDep) -> HTMLResponse:
     """The newest pact between the two, readable."""
     return _pact_page(db, provider, consumer, None)
 
 
-@router.get(route_template(PAIR + "/version/{number}"))
+@router.get(urls.PACT_PAGE.template)
 def pact_page(provider: str, consumer: str, number: str, db: DatabaseDep) -> HTMLResponse:
     """The pact a consumer version published, readable (version numbers may contain ``/``)."""
     return _pact_page(db, provider, consumer, number)
 
 
-@router.get(route_template("/doc/{rel}"))
+@router.get(urls.DOC.template)
 def relation_doc_page(rel: str, request: Request) -> HTMLResponse:
     """What a ``pb:`` relation means (``?context=`` is accepted, as the official broker's)."""
     found = relation_doc(rel)
