@@ -12,6 +12,10 @@ CONTRACT_REQUIRING_VERIFICATION_PUBLISHED = "contract_requiring_verification_pub
 PROVIDER_VERIFICATION_PUBLISHED = "provider_verification_published"
 PROVIDER_VERIFICATION_SUCCEEDED = "provider_verification_succeeded"
 PROVIDER_VERIFICATION_FAILED = "provider_verification_failed"
+VERIFICATION_EVENTS = frozenset(
+    {PROVIDER_VERIFICATION_PUBLISHED, PROVIDER_VERIFICATION_SUCCEEDED, PROVIDER_VERIFICATION_FAILED}
+)
+"""The events a verification result causes (the others come from publishing a pact)."""
 
 
 @dataclass(frozen=True)

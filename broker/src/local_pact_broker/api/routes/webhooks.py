@@ -35,10 +35,15 @@ from local_pact_broker.domain.webhook_policy import (
     response_hidden_message,
 )
 from local_pact_broker.domain.webhook_templates import includes_parameter
+from local_pact_broker.services import events as event_names
 from local_pact_broker.services import webhooks as webhook_service
 from local_pact_broker.settings import Settings
 
 router = APIRouter()
+
+# Every delivery here was caused by an event (test executions are not recorded as deliveries),
+# which the official broker records as ``TriggeredWebhook::TRIGGER_TYPE_RESOURCE_CREATION``.
+TRIGGER_TYPE = "resource_creation"
 
 
 def _settings(request: Request) -> Settings:
@@ -383,7 +388,7 @@ def _triggered_body(base: str, row: TriggeredWebhookRecord, schedule_length: int
         "status": row.status,
         "attemptsMade": row.attempts_made,
         "attemptsRemaining": remaining,
-        "triggerType": "verification" if "verification" in row.event_name else "publication",
+        "triggerType": TRIGGER_TYPE,
         "eventName": row.event_name,
         "triggeredAt": display(row.created_at),
         "_links": {
@@ -512,7 +517,7 @@ def _context_value(row: TriggeredWebhookRecord, key: str) -> str:
 
 
 def _by_verification(row: TriggeredWebhookRecord) -> bool:
-    return row.event_name.startswith("provider_verification_")
+    return row.event_name in event_names.VERIFICATION_EVENTS
 
 
 @router.get(
