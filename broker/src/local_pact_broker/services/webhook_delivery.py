@@ -40,7 +40,10 @@ from local_pact_broker.domain.webhook_templates import render_body, render_templ
 
 logger = logging.getLogger(__name__)
 SUCCESS_CODES = range(200, 300)
-# Sent with every webhook request, as the official broker 2.119 whose API this broker serves.
+# Sent with every webhook request. The User-Agent is the official broker's own
+# ("Pact Broker v#{VERSION}", ``config/runtime_configuration.rb``) for the 2.119 API served here,
+# not this package's name: ``pact broker test-webhook`` prints the request's headers and log,
+# and the official transcript (S154) shows this value, which the CLI parity requires.
 DEFAULT_HEADERS = {"Accept": "*/*", "User-Agent": "Pact Broker v2.119.0"}
 _MAX_LOGGED_BODY = 10_000
 
