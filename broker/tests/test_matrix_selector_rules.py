@@ -3,14 +3,23 @@
 As the official broker's ``UnresolvedSelector`` / ``SelectorResolver``: a selector naming only
 the pacticipant means every version of it ("any version of Foo"), not the latest; a tag or a
 branch without ``latest`` means every version with it. The matrix relates the selected
-versions whichever selector comes first.
+versions whichever selector comes first. A single selector without a destination shows the
+pacts it published and those it verified; ``limit`` keeps the newest rows.
 """
 
 from collections.abc import Sequence
 
 import pytest
 
-from local_pact_broker.domain.can_i_deploy import MatrixRow, Mode, Side, decide, selection_mode
+from local_pact_broker.domain.can_i_deploy import (
+    MatrixRow,
+    Mode,
+    Side,
+    decide,
+    matrix_rows,
+    newest_rows,
+    selection_mode,
+)
 from local_pact_broker.domain.models import PacticipantVersion, Publication, Verification
 
 C1 = PacticipantVersion("Foo", "c1", 1)
@@ -121,3 +130,60 @@ def test_the_latest_tagged_version_is_described_with_its_tag() -> None:
         "The verification for the pact between version c2 of Foo and the latest version of Bar "
         "with tag prod (p2) failed"
     )
+
+
+C3 = PacticipantVersion("Foo", "c3", 5)
+UNVERIFIED = Publication(C3, "Bar", "sha3", "2026-01-03T00:00:00+00:00")
+
+
+def test_one_selector_of_the_provider_shows_the_pacts_it_verified() -> None:
+    """``q[][pacticipant]=Bar`` alone: the official joins Bar's verifications to the pacts
+    (an inner join), so Foo's pacts appear where Bar verified them, and c3 (unverified) not."""
+    foo = Side("Foo", (C3, C2, C1), Mode.ANY, verified_only=True)
+    bar = Side("Bar", (P2, P1), Mode.ANY)
+    verdict = decide(bar, [foo], [*PUBLICATIONS, UNVERIFIED], VERIFIED)
+    assert _pairs(verdict.rows) == [("c1", "p1"), ("c2", "p2")]
+    assert (verdict.success, verdict.failed, verdict.unknown) == (1, 1, 0)
+    assert verdict.reason == (
+        "The verification for the pact between version c2 of Foo and any version of Bar failed"
+    )
+    # One version of the provider: only the pact it verified, no open row for the others.
+    bar_p1 = Side("Bar", (P1,), Mode.VERSION, requested_number="p1")
+    only_p1 = decide(bar_p1, [foo], [*PUBLICATIONS, UNVERIFIED], VERIFIED)
+    assert _pairs(only_p1.rows) == [("c1", "p1")]
+    assert only_p1.deployable is True
+
+
+def test_one_selector_of_the_consumer_keeps_its_unverified_pacts() -> None:
+    """``q[][pacticipant]=Foo`` alone: its pacts left-joined to every verification (c3 open)."""
+    bar = Side("Bar", (P2, P1), Mode.ANY, verified_only=True)
+    foo = Side("Foo", (C3, C2, C1), Mode.ANY)
+    verdict = decide(foo, [bar], [*PUBLICATIONS, UNVERIFIED], VERIFIED)
+    assert _pairs(verdict.rows) == [("c1", "p1"), ("c2", "p2"), ("c3", None)]
+    assert verdict.unknown == 1
+
+
+def test_the_limit_keeps_the_newest_rows_before_latestby() -> None:
+    """The official ``limit``: the newest rows (by their last action), then ``latestby``."""
+    foo, bar = Side("Foo", (C3, C2, C1), Mode.ANY), Side("Bar", (P2, P1), Mode.ANY)
+    publications = [*PUBLICATIONS, UNVERIFIED]
+    assert _pairs(newest_rows(matrix_rows(foo, [bar], publications, VERIFIED), None)) == [
+        ("c1", "p1"),
+        ("c2", "p2"),
+        ("c3", None),
+    ]
+    # c3 (version 5) is newer than c2's row (p2 is version 4), which is newer than c1's.
+    two = decide(foo, [bar], publications, VERIFIED, limit=2)
+    assert _pairs(two.rows) == [("c2", "p2"), ("c3", None)]
+    one = decide(foo, [bar], publications, VERIFIED, limit=1, latestby="cp")
+    assert _pairs(one.rows) == [("c3", None)]
+    assert (one.success, one.failed, one.unknown) == (0, 0, 1)
+
+
+def test_the_limit_counts_pacts_newest_first() -> None:
+    """At most ``limit`` pacts (newest published first) give rows, however recent the
+    verification of an older one."""
+    late = Verification(3, "Foo", "Bar", "sha1", PacticipantVersion("Bar", "p9", 9), True, "")
+    foo, bar = Side("Foo", (C2, C1), Mode.ANY), Side("Bar", (P2, P1), Mode.ANY)
+    rows = newest_rows(matrix_rows(foo, [bar], PUBLICATIONS, [*VERIFIED, late]), 1)
+    assert _pairs(rows) == [("c2", "p2")]

@@ -3,8 +3,9 @@
 A ``q[]`` selector naming only the pacticipant means every version of it (the official
 ``SelectorResolver``: ``all_for_pacticipant?``), in ``/matrix`` and in the matrix of an
 integration (``/matrix/provider/{p}/consumer/{c}``, two such selectors); can-i-deploy keeps
-its versions (a number, or ``latest``), and ``/can-i-deploy`` requires the version, as the
-official query schema does.
+its versions (a number, or ``latest``), and ``/can-i-deploy`` requires the version and an
+environment or a ``to`` tag, as the official query schema does. One selector alone shows the
+pacts it published and those it verified; ``limit`` caps the rows (100 by default).
 """
 
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from .broker_live_server import BrokerServer
 from .page_seed import deploy_to, publish_on, verify_on
 
 HAL = {"Accept": "application/hal+json"}
+PACTICIPANT_NOT_FOUND = "does not match an existing pacticipant"
 VERSION_WARNING = "It is recommended to specify the version number"
 
 
@@ -126,3 +128,60 @@ def test_can_i_deploy_requires_the_version_as_the_official(client: httpx.Client)
         refused = client.get(f"/can-i-deploy?{query}")
         assert refused.status_code == 400, refused.text
         assert refused.json() == {"errors": {"version": [message]}}
+
+
+def test_one_selector_of_the_provider_shows_the_pacts_it_verified(client: httpx.Client) -> None:
+    """``q[][pacticipant]=Bar`` alone: the rows Bar verified, as the official (inner join)."""
+    alone = _matrix(client, "/matrix?q[][pacticipant]=Bar")
+    assert _pairs(alone) == {("c1", "p1"), ("c2", "p2")}, alone["matrix"]
+    assert (alone["summary"]["success"], alone["summary"]["failed"]) == (1, 1)
+    one_version = _matrix(client, "/matrix?q[][pacticipant]=Bar&q[][version]=p1")
+    assert _pairs(one_version) == {("c1", "p1")}, one_version["matrix"]
+    assert one_version["summary"]["deployable"] is True
+
+
+def test_the_matrix_answers_the_newest_100_rows_or_the_limit(client: httpx.Client) -> None:
+    """The official default ``limit`` is 100 rows, newest first; ``limit`` changes it."""
+    for number in range(3, 102):  # c3..c101: c1's content, so p1 has verified each
+        publish_on(client, "Foo", f"c{number}", "Bar", "main")
+    body = _matrix(client, "/matrix?q[][pacticipant]=Foo&q[][pacticipant]=Bar")
+    numbers = {row["consumer"]["version"]["number"] for row in body["matrix"]}
+    assert len(body["matrix"]) == 100, "the official matrix answers at most 100 rows by default"
+    assert "c1" not in numbers, "the oldest row is the one left out"
+    assert {"c2", "c101"} <= numbers, sorted(numbers)
+    assert (body["summary"]["success"], body["summary"]["failed"]) == (99, 1)
+    for path in [
+        "/matrix?q[][pacticipant]=Foo&q[][pacticipant]=Bar&limit=1",
+        "/matrix/provider/Bar/consumer/Foo?limit=1",
+    ]:
+        assert _pairs(_matrix(client, path)) == {("c101", "p1")}, path
+    for path in [
+        "/matrix?q[][pacticipant]=Foo&q[][pacticipant]=Bar&limit=0",
+        "/matrix/provider/Bar/consumer/Foo?limit=none",
+    ]:
+        refused = client.get(path)
+        assert refused.status_code == 400, f"{path}: {refused.status_code} {refused.text}"
+        assert refused.json() == {"errors": ["The limit must be 1 or greater."]}, path
+
+
+def test_can_i_deploy_requires_an_environment_or_a_to_tag(client: httpx.Client) -> None:
+    """As the official ``CanIDeployQuerySchema``: a base error (key ``""``) otherwise."""
+    for query, errors in [
+        ("pacticipant=Foo&version=c1", {"": ["Must specify either an environment or a 'to' tag."]}),
+        (
+            "pacticipant=Foo&version=c1&to=prod&environment=production",
+            {
+                "environment": ["with name 'production' does not exist"],
+                "": ["Cannot specify both a 'to' tag and an environment."],
+            },
+        ),
+        ("pacticipant=Nobody&version=c1&to=prod", {"pacticipant": [PACTICIPANT_NOT_FOUND]}),
+    ]:
+        refused = client.get(f"/can-i-deploy?{query}")
+        assert refused.status_code == 400, f"{query}: {refused.status_code} {refused.text}"
+        assert refused.json() == {"errors": errors}, query
+    to_prod = _matrix(client, "/can-i-deploy?pacticipant=Foo&version=c1&to=prod")
+    assert to_prod["summary"]["reason"] == (
+        "There is no verified pact between version c1 of Foo and the latest version of Bar "
+        "with tag prod (p2)"
+    )

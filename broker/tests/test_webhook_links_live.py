@@ -5,7 +5,8 @@ The official pact decorator defines ``pb:consumer-webhooks`` twice, and the seco
 wins: ``/webhooks/consumer/{provider name}``, "Webhooks for all pacts with provider Bar"
 (``lib/pact_broker/api/decorators/pact_decorator.rb``; recording 07 shows it). The webhooks
 status links ``pb:pact-webhooks`` below the pact (``webhooks_for_pact_url``), the pact and the
-webhook link it at ``/webhooks/provider/{p}/consumer/{c}``.
+webhook link it at ``/webhooks/provider/{p}/consumer/{c}``; the status also links
+``pb:pact-version``, the pact of its first latest delivery (``pact_webhooks_status_decorator.rb``).
 """
 
 import json
@@ -92,6 +93,26 @@ def test_the_webhooks_status_links_the_pact_webhooks_below_the_pact(
         "pair",
         "pair from the pact",
     ]
+
+
+def test_the_webhooks_status_links_the_pact_of_its_latest_deliveries(
+    client: httpx.Client, broker: BrokerServer
+) -> None:
+    """As the official status decorator: ``pb:pact-version`` (title "Pact", the pact's name)
+    is the pact of the latest deliveries, and absent while nothing was delivered."""
+    status = "/pacts/provider/Bar/consumer/Foo/webhooks/status"
+    assert "pb:pact-version" not in _get(client, status)["_links"]
+    publish(client, "Foo", "1.0.2", pact_document("Foo", "Bar", "get another thing"))
+    publish(client, "Foo", "1.0.3", pact_document("Foo", "Bar", "get a third thing"))
+    pact_version = _get(client, status)["_links"]["pb:pact-version"]
+    assert pact_version == {
+        "href": f"{broker.url}/pacts/provider/Bar/consumer/Foo/version/1.0.3",
+        "title": "Pact",
+        "name": "Pact between Foo (1.0.3) and Bar",
+    }
+    assert _get(client, pact_version["href"])["interactions"][0]["description"] == (
+        "get a third thing"
+    )
 
 
 def test_a_webhook_links_the_webhooks_of_its_pair(

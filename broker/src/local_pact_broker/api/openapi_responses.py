@@ -144,9 +144,14 @@ MATRIX_QUERY = query_parameters(
         "mainBranch": {"enum": ["true", "false"]},
         "tag": _TEXT,
         "environment": _TEXT,
+        "limit": _TEXT,
     }
 )
-"""The matrix selectors (``q[][...]``, one selector per ``pacticipant``) and options."""
+"""The matrix selectors (``q[][...]``, one selector per ``pacticipant``) and options; ``limit``
+caps the rows (100 unless given; below 1 is a 400)."""
+
+MATRIX_LIMIT_QUERY = query_parameters(limit=_TEXT)
+"""The matrix of an integration reads the official ``limit`` too."""
 
 CAN_I_DEPLOY_QUERY = query_parameters(
     pacticipant=_TEXT,

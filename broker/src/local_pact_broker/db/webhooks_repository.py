@@ -193,6 +193,23 @@ def triggers_for_pact(db: Connection, consumer: str, provider: str) -> list[Trig
     return [TriggeredWebhookRecord.of(row) for row in rows]
 
 
+def pact_of_latest_triggers(db: Connection, consumer: str, provider: str) -> str | None:
+    """The consumer version number of the pact the official status resource links.
+
+    As its ``pb:pact-version``: the first (oldest) of the latest delivery of each webhook
+    (still existing) and event for the pair; ``None`` when there is none.
+    """
+    row = db.execute(
+        "SELECT json_extract(t.context, '$.consumerVersionNumber') FROM triggered_webhooks t"
+        " WHERE t.id = (SELECT MIN(latest.id) FROM (SELECT MAX(l.id) AS id"
+        " FROM triggered_webhooks l JOIN webhooks w ON w.uuid = l.webhook_uuid"
+        " WHERE l.consumer = ? AND l.provider = ? GROUP BY l.webhook_uuid, l.event_name)"
+        " AS latest) AND json_valid(t.context)",
+        (consumer, provider),
+    ).fetchone()
+    return None if row is None or not isinstance(row[0], str) else row[0]
+
+
 def triggers_of_webhook(db: Connection, webhook_uuid: str) -> list[TriggeredWebhookRecord]:
     """Deliveries of one webhook, newest first, with its request."""
     rows = db.execute(

@@ -56,6 +56,9 @@ class Side:
     requested_number: str | None = None
     branch: str | None = None
     tag: str | None = None
+    verified_only: bool = False
+    """A side no selector named (the other pacticipants of a one-selector matrix query): as
+    the official, its pacts appear only where the named side verified them (an inner join)."""
 
     def describe(self, version: PacticipantVersion | None) -> str:
         """Official wording for this side.
@@ -63,6 +66,9 @@ class Side:
         E.g. ``the version of Bar currently in production (b-1)``.
         """
         name = self.pacticipant
+        if self.verified_only and version is not None:
+            # The official describes such a side by a row's version ("dummy" selectors).
+            return f"version {version.number} of {name}"
         if self.mode is Mode.ENVIRONMENT:
             if version is None:
                 return (
@@ -196,7 +202,10 @@ def _rows_between(
             and publication.provider == provider_side.pacticipant
             and publication.consumer_version.number in numbers
         ):
-            rows.extend(_rows_of_pact(publication, consumer_side, provider_side, verifications))
+            found = _rows_of_pact(publication, consumer_side, provider_side, verifications)
+            if consumer_side.verified_only:
+                found = [row for row in found if row.verification is not None]
+            rows.extend(found)
     return rows
 
 
@@ -244,6 +253,34 @@ def _newer(row: MatrixRow, than: MatrixRow) -> bool:
     )
 
 
+def newest_rows(rows: Sequence[MatrixRow], limit: int | None) -> list[MatrixRow]:
+    """The matrix ``limit``: the newest ``limit`` rows of the newest ``limit`` pacts, in order.
+
+    ``None``: every row.
+
+    As the official query: pacts newest first, then rows by their last action (the newer of
+    the consumer and provider versions; version ids stand for creation order), the pact, and
+    the verification. ``latestby`` applies after this, as there.
+    """
+    if limit is None:
+        return list(rows)
+
+    def pact(row: MatrixRow) -> tuple[str, int]:
+        return row.publication.created_at, row.publication.consumer_version.order
+
+    newest_pacts = set(sorted({pact(row) for row in rows}, reverse=True)[:limit])
+
+    def last_action(row: MatrixRow) -> tuple[int, tuple[str, int], int]:
+        provider_order = row.provider_version.order if row.provider_version else 0
+        consumer_order = row.publication.consumer_version.order
+        verification_id = row.verification.id if row.verification else 0
+        return max(provider_order, consumer_order), pact(row), verification_id
+
+    candidates = [i for i, row in enumerate(rows) if pact(row) in newest_pacts]
+    kept = set(sorted(candidates, key=lambda i: last_action(rows[i]), reverse=True)[:limit])
+    return [row for i, row in enumerate(rows) if i in kept]
+
+
 def matrix_rows(
     specified: Side,
     others: Sequence[Side],
@@ -289,11 +326,13 @@ def decide(
     warn_no_environment: bool = False,
     ignored: Ignored = frozenset(),
     latestby: str | None = None,
+    limit: int | None = None,
 ) -> Verdict:
     """The can-i-deploy verdict for the specified versions against the other sides.
 
     Rows with an ``ignored`` pacticipant (``--ignore``) are kept, marked, and do not count;
-    ``latestby`` narrows the rows first (see :func:`latest_by`).
+    ``limit`` caps the rows (:func:`newest_rows`), then ``latestby`` narrows them
+    (:func:`latest_by`); the verdict is over what is left, as the official.
     """
     warnings: list[tuple[str, str]] = []
     # As the official: no warning when only the pacticipant is named (a matrix query).
@@ -323,7 +362,10 @@ def decide(
         )
         return Verdict((), (*warnings, ("error", text)), False, 0, 0, 0)
     rows = _ignoring(
-        latest_by(matrix_rows(specified, others, publications, verifications), latestby),
+        latest_by(
+            newest_rows(matrix_rows(specified, others, publications, verifications), limit),
+            latestby,
+        ),
         specified.pacticipant,
         ignored,
     )

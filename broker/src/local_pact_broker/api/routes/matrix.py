@@ -12,6 +12,7 @@ from local_pact_broker.api.hal import base_url, hal, link
 from local_pact_broker.api.openapi_responses import (
     CAN_I_DEPLOY_QUERY,
     INVALID,
+    MATRIX_LIMIT_QUERY,
     MATRIX_QUERY,
     NOT_FOUND_OR_HTML,
     ok,
@@ -34,6 +35,7 @@ from local_pact_broker.domain.can_i_deploy import (
     selection_mode,
 )
 from local_pact_broker.domain.display_names import display_name
+from local_pact_broker.domain.matrix_query import can_i_deploy_query_errors, matrix_limit
 from local_pact_broker.domain.models import PacticipantVersion
 from local_pact_broker.domain.pact_metadata import encode_metadata
 from local_pact_broker.domain.timestamps import display
@@ -114,7 +116,10 @@ def _other_side(
     if latest or tag:
         row = pacticipants.latest_version(db, name, tag)
         return Side(name, _models(db, [row] if row else []), Mode.LATEST, tag=tag)
-    return Side(name, (), Mode.ANY)
+    # One selector, no destination: every version, but (as the official) only the rows where
+    # the selected versions verified its pacts.
+    rows = pacticipants.versions_of(db, name)
+    return Side(name, _models(db, rows), Mode.ANY, verified_only=True)
 
 
 def _version_json(base: str, db: Connection, version: PacticipantVersion) -> dict[str, Any]:
@@ -241,10 +246,11 @@ def _evaluate(
     main_branch: bool = False,
     ignored: Ignored = frozenset(),
     latestby: str | None = None,
+    limit: int | None = None,
 ) -> JSONResponse:
     """The matrix and verdict, read in the caller's transaction (one per request)."""
     verdict = evaluate(
-        connection, selectors, environment, latest, tag, main_branch, ignored, latestby
+        connection, selectors, environment, latest, tag, main_branch, ignored, latestby, limit
     )
     return _answer(base_url(request), connection, verdict)
 
@@ -258,8 +264,12 @@ def evaluate(
     main_branch: bool = False,
     ignored: Ignored = frozenset(),
     latestby: str | None = None,
+    limit: int | None = None,
 ) -> Verdict:
-    """The verdict for matrix selectors (the badges use it too); 400 for unknown names."""
+    """The verdict for matrix selectors (the badges use it too); 400 for unknown names.
+
+    ``limit`` caps the rows (``/matrix``: 100 unless asked); ``/can-i-deploy`` has none.
+    """
     if not selectors or not all(s.get("pacticipant") for s in selectors):
         raise validation_failed(["Please specify the pacticipant name"])
     if environment and environments.find_environment(connection, name=environment) is None:
@@ -287,6 +297,7 @@ def evaluate(
         warn_no_environment=len(selectors) == 1 and not environment and not tag and not main_branch,
         ignored=ignored,
         latestby=latestby,
+        limit=limit,
     )
 
 
@@ -296,8 +307,9 @@ def evaluate(
     openapi_extra=MATRIX_QUERY,
 )
 def matrix(request: Request, db: DatabaseDep) -> JSONResponse:
-    """The matrix for the ``q[]`` selectors, with a can-i-deploy summary."""
+    """The matrix for the ``q[]`` selectors, with a can-i-deploy summary (newest 100 rows)."""
     params = request.query_params
+    limit = matrix_limit(params.get("limit"))
     with db.reading() as connection:
         return _evaluate(
             request,
@@ -309,6 +321,7 @@ def matrix(request: Request, db: DatabaseDep) -> JSONResponse:
             main_branch=params.get("mainBranch") == "true",
             ignored=_ignored(request),
             latestby=params.get("latestby") or None,
+            limit=limit,
         )
 
 
@@ -331,22 +344,18 @@ def _ignored(request: Request) -> Ignored:
 def can_i_deploy(request: Request, db: DatabaseDep) -> JSONResponse:
     """Whether this pacticipant version can be deployed to the environment (or tag)."""
     params = request.query_params
-    # As the official query schema: both are required (a selector without a version would
-    # mean every version of the pacticipant).
-    missing = {
-        field: ["is missing" if params.get(field) is None else "must be filled"]
-        for field in ("pacticipant", "version")
-        if not params.get(field)
-    }
-    if missing:
-        raise validation_failed(missing)
-    selector = {"pacticipant": params["pacticipant"], "version": params["version"]}
-    environment = params.get("environment")
+    name, environment = params.get("pacticipant"), params.get("environment")
     with db.reading() as connection:
-        # Checked first, and worded differently from /matrix (recording 18).
-        if environment and environments.find_environment(connection, name=environment) is None:
-            message = f"with name '{environment}' does not exist"
-            raise validation_failed({"environment": [message]})
+        # The official query schema (worded differently from /matrix, recording 18); the
+        # version is required: a selector without one would mean every version.
+        known_pacticipant = bool(name and pacticipants.find_pacticipant(connection, name))
+        known_environment = bool(
+            environment and environments.find_environment(connection, name=environment)
+        )
+        errors = can_i_deploy_query_errors(params, known_pacticipant, known_environment)
+        if errors:
+            raise validation_failed(errors)
+        selector = {"pacticipant": params["pacticipant"], "version": params["version"]}
         return _evaluate(
             request,
             connection,
@@ -363,8 +372,10 @@ def can_i_deploy(request: Request, db: DatabaseDep) -> JSONResponse:
     urls.MATRIX_FOR_PACT.template,
     responses={
         **ok_or_html("Matrix", "The matrix of the two; a browser gets the matrix page"),
+        **INVALID,
         **NOT_FOUND_OR_HTML,
     },
+    openapi_extra=MATRIX_LIMIT_QUERY,
 )
 def matrix_for_consumer_and_provider(
     provider: str, consumer: str, request: Request, db: DatabaseDep
@@ -377,11 +388,12 @@ def matrix_for_consumer_and_provider(
     if wants_html(request.headers.get("accept", "")):
         answer = browser_pages(request).matrix(db, provider, consumer)
     else:
+        limit = matrix_limit(request.query_params.get("limit"))
         with db.reading() as connection:
             for name in (consumer, provider):
                 if pacticipants.find_pacticipant(connection, name) is None:
                     raise not_found(f"No pacticipant with name '{name}' found")
             selectors = [{"pacticipant": consumer}, {"pacticipant": provider}]
-            answer = _evaluate(request, connection, selectors, None, False, None)
+            answer = _evaluate(request, connection, selectors, None, False, None, limit=limit)
     answer.headers["Vary"] = "Accept"
     return answer

@@ -22,6 +22,7 @@ from local_pact_broker.api.openapi_responses import (
 )
 from local_pact_broker.api.request_body import json_object
 from local_pact_broker.db import pacticipants_repository as pacticipants
+from local_pact_broker.db import pacts_repository as pacts
 from local_pact_broker.db import verifications_repository as verifications
 from local_pact_broker.db import webhooks_repository as webhooks
 from local_pact_broker.db.records import TriggeredWebhookRecord, WebhookRecord
@@ -454,15 +455,25 @@ def pact_webhooks_status(
         ):
             raise not_found()
         rows = webhooks.triggers_for_pact(connection, consumer, provider)
-    links = {
+        number = webhooks.pact_of_latest_triggers(connection, consumer, provider)
+        if number is not None and pacts.publication(connection, provider, consumer, number) is None:
+            number = None  # that pact was deleted since
+    links: dict[str, Any] = {
         # As the official status decorator (``webhooks_for_pact_url``): below the pact.
         "pb:pact-webhooks": link(
             urls.PACT_WEBHOOKS.url(base, provider=provider, consumer=consumer),
             f"Webhooks for the pact between {consumer} and {provider}",
         ),
-        "pb:consumer": link(urls.PACTICIPANT.url(base, name=consumer), "Consumer", consumer),
-        "pb:provider": link(urls.PACTICIPANT.url(base, name=provider), "Provider", provider),
     }
+    if number is not None:
+        # As the official decorator: the pact of the first latest delivery, only when there is one.
+        links["pb:pact-version"] = link(
+            urls.PACT.url(base, provider=provider, consumer=consumer, number=number),
+            "Pact",
+            f"Pact between {consumer} ({number}) and {provider}",
+        )
+    links["pb:consumer"] = link(urls.PACTICIPANT.url(base, name=consumer), "Consumer", consumer)
+    links["pb:provider"] = link(urls.PACTICIPANT.url(base, name=provider), "Provider", provider)
     return hal(_status_body(request, rows, links))
 
 
