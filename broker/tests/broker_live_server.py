@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
 from starlette.types import Receive, Scope, Send
@@ -28,6 +29,14 @@ from local_pact_broker.app import create_app
 from local_pact_broker.settings import Settings
 
 LIFESPAN_SECONDS = 10
+
+
+def get_json(client: httpx.Client, path: str) -> dict[str, Any]:
+    """The JSON body of a GET that must answer 200; the failure names the path and answer."""
+    response = client.get(path)
+    assert response.status_code == 200, f"{path}: {response.status_code} {response.text}"
+    body: dict[str, Any] = response.json()
+    return body
 
 
 @dataclass(frozen=True)

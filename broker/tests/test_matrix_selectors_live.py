@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .broker_live_server import BrokerServer
+from .broker_live_server import BrokerServer, get_json
 from .page_seed import deploy_to, publish_on, verify_on
 
 HAL = {"Accept": "application/hal+json"}
@@ -37,13 +37,6 @@ def client(broker: BrokerServer) -> Iterator[httpx.Client]:
         yield client
 
 
-def _matrix(client: httpx.Client, path: str) -> dict[str, Any]:
-    response = client.get(path)
-    assert response.status_code == 200, f"{path}: {response.status_code} {response.text}"
-    body: dict[str, Any] = response.json()
-    return body
-
-
 def _pairs(body: dict[str, Any]) -> set[tuple[str, str | None]]:
     """(consumer version, provider version or None) of every row."""
     return {
@@ -54,7 +47,7 @@ def _pairs(body: dict[str, Any]) -> set[tuple[str, str | None]]:
 
 def test_the_integration_matrix_shows_every_consumer_version(client: httpx.Client) -> None:
     """``/matrix/provider/Bar/consumer/Foo``: c1's row too, not only the latest (c2)."""
-    body = _matrix(client, "/matrix/provider/Bar/consumer/Foo")
+    body = get_json(client, "/matrix/provider/Bar/consumer/Foo")
     assert _pairs(body) == {("c1", "p1"), ("c2", "p2")}, body["matrix"]
     summary = body["summary"]
     assert (summary["success"], summary["failed"], summary["unknown"]) == (1, 1, 0)
@@ -74,39 +67,41 @@ def test_the_integration_matrix_shows_every_consumer_version(client: httpx.Clien
 def test_a_pacticipant_alone_in_the_matrix_means_all_its_versions(
     client: httpx.Client, query: str
 ) -> None:
-    body = _matrix(client, f"/matrix?{query}")
+    body = get_json(client, f"/matrix?{query}")
     assert _pairs(body) == {("c1", "p1"), ("c2", "p2")}, body["matrix"]
     assert body["summary"]["deployable"] is False
 
 
 def test_one_version_against_every_version_of_the_other(client: httpx.Client) -> None:
     """``-a Bar -e p1 -a Foo``: each of Foo's pacts, verified by p1 (c1) or not (c2)."""
-    body = _matrix(client, "/matrix?q[][pacticipant]=Bar&q[][version]=p1&q[][pacticipant]=Foo")
+    body = get_json(client, "/matrix?q[][pacticipant]=Bar&q[][version]=p1&q[][pacticipant]=Foo")
     assert _pairs(body) == {("c1", "p1"), ("c2", None)}, body["matrix"]
     assert body["summary"]["deployable"] is None
 
 
 def test_can_i_deploy_selectors_keep_their_versions(client: httpx.Client) -> None:
     """A version number, or ``latest``, still picks one version (the CLI's can-i-deploy)."""
-    by_number = _matrix(
+    by_number = get_json(
         client,
         "/matrix?q[][pacticipant]=Foo&q[][version]=c1&q[][pacticipant]=Bar&q[][version]=p1"
         "&latestby=cvpv",
     )
     assert _pairs(by_number) == {("c1", "p1")}
     assert by_number["summary"]["deployable"] is True
-    latest = _matrix(
+    latest = get_json(
         client,
         "/matrix?q[][pacticipant]=Foo&q[][latest]=true&q[][pacticipant]=Bar&q[][latest]=true",
     )
     assert _pairs(latest) == {("c2", "p2")}
     assert latest["summary"]["reason"].startswith(f"WARN: {VERSION_WARNING}")
-    alone = _matrix(client, "/matrix?q[][pacticipant]=Foo&q[][version]=c1&latestby=cvp&latest=true")
+    alone = get_json(
+        client, "/matrix?q[][pacticipant]=Foo&q[][version]=c1&latestby=cvp&latest=true"
+    )
     assert _pairs(alone) == {("c1", None)}  # the latest of Bar (p2) never verified c1
 
 
 def test_a_tag_without_latest_means_every_version_with_it(client: httpx.Client) -> None:
-    body = _matrix(
+    body = get_json(
         client, "/matrix?q[][pacticipant]=Foo&q[][version]=c2&q[][pacticipant]=Bar&q[][tag]=prod"
     )
     assert _pairs(body) == {("c2", "p2")}
@@ -132,10 +127,10 @@ def test_can_i_deploy_requires_the_version_as_the_official(client: httpx.Client)
 
 def test_one_selector_of_the_provider_shows_the_pacts_it_verified(client: httpx.Client) -> None:
     """``q[][pacticipant]=Bar`` alone: the rows Bar verified, as the official (inner join)."""
-    alone = _matrix(client, "/matrix?q[][pacticipant]=Bar")
+    alone = get_json(client, "/matrix?q[][pacticipant]=Bar")
     assert _pairs(alone) == {("c1", "p1"), ("c2", "p2")}, alone["matrix"]
     assert (alone["summary"]["success"], alone["summary"]["failed"]) == (1, 1)
-    one_version = _matrix(client, "/matrix?q[][pacticipant]=Bar&q[][version]=p1")
+    one_version = get_json(client, "/matrix?q[][pacticipant]=Bar&q[][version]=p1")
     assert _pairs(one_version) == {("c1", "p1")}, one_version["matrix"]
     assert one_version["summary"]["deployable"] is True
 
@@ -144,7 +139,7 @@ def test_the_matrix_answers_the_newest_100_rows_or_the_limit(client: httpx.Clien
     """The official default ``limit`` is 100 rows, newest first; ``limit`` changes it."""
     for number in range(3, 102):  # c3..c101: c1's content, so p1 has verified each
         publish_on(client, "Foo", f"c{number}", "Bar", "main")
-    body = _matrix(client, "/matrix?q[][pacticipant]=Foo&q[][pacticipant]=Bar")
+    body = get_json(client, "/matrix?q[][pacticipant]=Foo&q[][pacticipant]=Bar")
     numbers = {row["consumer"]["version"]["number"] for row in body["matrix"]}
     assert len(body["matrix"]) == 100, "the official matrix answers at most 100 rows by default"
     assert "c1" not in numbers, "the oldest row is the one left out"
@@ -154,7 +149,7 @@ def test_the_matrix_answers_the_newest_100_rows_or_the_limit(client: httpx.Clien
         "/matrix?q[][pacticipant]=Foo&q[][pacticipant]=Bar&limit=1",
         "/matrix/provider/Bar/consumer/Foo?limit=1",
     ]:
-        assert _pairs(_matrix(client, path)) == {("c101", "p1")}, path
+        assert _pairs(get_json(client, path)) == {("c101", "p1")}, path
     for path in [
         "/matrix?q[][pacticipant]=Foo&q[][pacticipant]=Bar&limit=0",
         "/matrix/provider/Bar/consumer/Foo?limit=none",
@@ -180,7 +175,7 @@ def test_can_i_deploy_requires_an_environment_or_a_to_tag(client: httpx.Client) 
         refused = client.get(f"/can-i-deploy?{query}")
         assert refused.status_code == 400, f"{query}: {refused.status_code} {refused.text}"
         assert refused.json() == {"errors": errors}, query
-    to_prod = _matrix(client, "/can-i-deploy?pacticipant=Foo&version=c1&to=prod")
+    to_prod = get_json(client, "/can-i-deploy?pacticipant=Foo&version=c1&to=prod")
     assert to_prod["summary"]["reason"] == (
         "There is no verified pact between version c1 of Foo and the latest version of Bar "
         "with tag prod (p2)"

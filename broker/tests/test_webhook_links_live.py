@@ -12,13 +12,12 @@ webhook link it at ``/webhooks/provider/{p}/consumer/{c}``; the status also link
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
 from .api_seed import pact_document, publish
-from .broker_live_server import BrokerServer
+from .broker_live_server import BrokerServer, get_json
 from .broker_recording_shape import RECORDED_BASE_URL
 
 RECORDING = (
@@ -49,23 +48,16 @@ def client(broker: BrokerServer) -> Iterator[httpx.Client]:
         yield client
 
 
-def _get(client: httpx.Client, url: str) -> dict[str, Any]:
-    response = client.get(url)
-    assert response.status_code == 200, f"{url}: {response.status_code} {response.text}"
-    body: dict[str, Any] = response.json()
-    return body
-
-
 def _listed(client: httpx.Client, url: str) -> list[str]:
     """The descriptions (link names) of the webhooks a webhooks resource lists."""
-    return [hook["name"] for hook in _get(client, url)["_links"]["pb:webhooks"]]
+    return [hook["name"] for hook in get_json(client, url)["_links"]["pb:webhooks"]]
 
 
 def test_a_pact_links_its_webhooks_as_the_official_recording(
     client: httpx.Client, broker: BrokerServer
 ) -> None:
     recorded = json.loads(RECORDING.read_text("utf-8"))["body"]["_links"]
-    ours = _get(client, "/pacts/provider/Bar/consumer/Foo/latest")["_links"]
+    ours = get_json(client, "/pacts/provider/Bar/consumer/Foo/latest")["_links"]
     rels = sorted(rel for rel in recorded if "webhook" in rel)
     assert rels == ["pb:consumer-webhooks", "pb:pact-webhooks", "pb:triggered-webhooks"]
     for rel in rels:
@@ -74,20 +66,20 @@ def test_a_pact_links_its_webhooks_as_the_official_recording(
     # Each leads somewhere: the consumer-webhooks link, to the webhooks of the provider's name.
     assert _listed(client, ours["pb:pact-webhooks"]["href"]) == ["pair", "pair from the pact"]
     assert _listed(client, ours["pb:consumer-webhooks"]["href"]) == []
-    triggered = _get(client, ours["pb:triggered-webhooks"]["href"])
+    triggered = get_json(client, ours["pb:triggered-webhooks"]["href"])
     assert triggered["_embedded"]["triggeredWebhooks"] == []
 
 
 def test_the_webhooks_status_links_the_pact_webhooks_below_the_pact(
     client: httpx.Client, broker: BrokerServer
 ) -> None:
-    status = _get(client, "/pacts/provider/Bar/consumer/Foo/webhooks/status")
+    status = get_json(client, "/pacts/provider/Bar/consumer/Foo/webhooks/status")
     pact_webhooks = status["_links"]["pb:pact-webhooks"]
     assert pact_webhooks == {
         "href": f"{broker.url}/pacts/provider/Bar/consumer/Foo/webhooks",
         "title": "Webhooks for the pact between Foo and Bar",
     }
-    listed = _get(client, pact_webhooks["href"])
+    listed = get_json(client, pact_webhooks["href"])
     assert listed["_links"]["self"]["title"] == "Pact webhooks"
     assert [hook["name"] for hook in listed["_links"]["pb:webhooks"]] == [
         "pair",
@@ -101,16 +93,16 @@ def test_the_webhooks_status_links_the_pact_of_its_latest_deliveries(
     """As the official status decorator: ``pb:pact-version`` (title "Pact", the pact's name)
     is the pact of the latest deliveries, and absent while nothing was delivered."""
     status = "/pacts/provider/Bar/consumer/Foo/webhooks/status"
-    assert "pb:pact-version" not in _get(client, status)["_links"]
+    assert "pb:pact-version" not in get_json(client, status)["_links"]
     publish(client, "Foo", "1.0.2", pact_document("Foo", "Bar", "get another thing"))
     publish(client, "Foo", "1.0.3", pact_document("Foo", "Bar", "get a third thing"))
-    pact_version = _get(client, status)["_links"]["pb:pact-version"]
+    pact_version = get_json(client, status)["_links"]["pb:pact-version"]
     assert pact_version == {
         "href": f"{broker.url}/pacts/provider/Bar/consumer/Foo/version/1.0.3",
         "title": "Pact",
         "name": "Pact between Foo (1.0.3) and Bar",
     }
-    assert _get(client, pact_version["href"])["interactions"][0]["description"] == (
+    assert get_json(client, pact_version["href"])["interactions"][0]["description"] == (
         "get a third thing"
     )
 
@@ -120,10 +112,10 @@ def test_a_webhook_links_the_webhooks_of_its_pair(
 ) -> None:
     [pair] = [
         hook
-        for hook in _get(client, "/webhooks")["_links"]["pb:webhooks"]
+        for hook in get_json(client, "/webhooks")["_links"]["pb:webhooks"]
         if hook["name"] == "pair"
     ]
-    links = _get(client, pair["href"])["_links"]
+    links = get_json(client, pair["href"])["_links"]
     assert links["pb:pact-webhooks"]["href"] == f"{broker.url}/webhooks/provider/Bar/consumer/Foo"
     assert links["pb:webhooks"]["href"] == f"{broker.url}/webhooks"
 
