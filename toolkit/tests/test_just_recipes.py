@@ -13,6 +13,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -62,15 +63,11 @@ def command_line(pid: int) -> str:
         return ""
 
 
-@pytest.fixture
-def foreground(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """`just broker` in its own process group (as a terminal runs it), and its URL once up."""
-    port = free_port()
-    env = clean_environment(
-        {"PACT_BROKER_PORT": str(port), "PACT_BROKER_DATABASE": str(tmp_path / "db.sqlite3")}
-    )
+@contextmanager
+def recipe_in_own_group(recipe: str, env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
+    """`just RECIPE` in its own process group, as a terminal runs it; killed if still running."""
     process = subprocess.Popen(
-        [just_command(), "broker"],
+        [just_command(), recipe],
         cwd=REPOSITORY,
         env=env,
         stdout=subprocess.PIPE,
@@ -78,18 +75,29 @@ def foreground(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
         text=True,
         start_new_session=True,
     )
-    url = f"http://127.0.0.1:{port}"
     try:
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.fixture
+def foreground(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """`just broker` in its own process group (as a terminal runs it), and its URL once up."""
+    port = free_port()
+    env = clean_environment(
+        {"PACT_BROKER_PORT": str(port), "PACT_BROKER_DATABASE": str(tmp_path / "db.sqlite3")}
+    )
+    url = f"http://127.0.0.1:{port}"
+    with recipe_in_own_group("broker", env) as process:
         deadline = time.monotonic() + READY_DEADLINE_SECONDS
         while not healthy(url):
             assert process.poll() is None, f"`just broker` exited: {process.communicate()[0]}"
             assert time.monotonic() < deadline, f"`just broker` did not answer at {url}"
             time.sleep(POLL_SECONDS)  # poll interval; readiness is decided by the heartbeat
         yield process, url
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def test_just_broker_ends_with_exit_0_when_its_server_is_stopped(
@@ -132,18 +140,11 @@ def test_serve_provider_listens_on_port_and_stops_with_exit_0(tmp_path: Path) ->
     env = clean_environment(
         {"PORT": str(port), "USER_SERVICE_DATABASE_PATH": str(tmp_path / "users.sqlite3")}
     )
-    process = subprocess.Popen(
-        [just_command(), "serve-provider"],
-        cwd=REPOSITORY,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
     # One client for every poll: each new one parses the CA bundle (~50 ms of CPU).
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", trust_env=False)
-    try:
+    with (
+        recipe_in_own_group("serve-provider", env) as process,
+        httpx.Client(base_url=f"http://127.0.0.1:{port}", trust_env=False) as client,
+    ):
         deadline, answer = time.monotonic() + READY_DEADLINE_SECONDS, None
         while answer is None:
             assert process.poll() is None, f"serve-provider exited: {process.communicate()[0]}"
@@ -158,11 +159,6 @@ def test_serve_provider_listens_on_port_and_stops_with_exit_0(tmp_path: Path) ->
         server = [pid for pid in children(process.pid) if "user-service" in command_line(pid)][-1]
         os.kill(server, signal.SIGTERM)  # what `kill PID` or a process manager sends
         said, _ = process.communicate(timeout=30)
-    finally:
-        client.close()
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
     assert process.returncode == 0, f"`just serve-provider` exited {process.returncode}:\n{said}"
     assert "Application shutdown complete" in said, said
