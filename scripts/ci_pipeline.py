@@ -310,7 +310,7 @@ class Pipeline:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the pipeline; print its summary last; exit 0 only when every step passed."""
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser = argparse.ArgumentParser(prog="just ci", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--just", default="just", help="the just executable to run recipes with")
     parser.add_argument(
         "--fresh", action="store_true", help="run every step, reusing no earlier passing run"

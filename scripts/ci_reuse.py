@@ -144,7 +144,7 @@ class PassingRuns:
             self.steps = {
                 step: [Passed(**entry) for entry in entries] for step, entries in stored.items()
             }
-        except (OSError, ValueError, TypeError):
+        except (OSError, ValueError, TypeError, AttributeError):
             self.steps = {}  # none yet, or unreadable: nothing is reused, it is rewritten
 
     def find(self, step: str, key: str) -> Passed | None:

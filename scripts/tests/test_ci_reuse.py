@@ -213,3 +213,16 @@ def test_no_module_imports_a_test_module_of_another_test_folder() -> None:
                     if home is None or not target.startswith(home):
                         found.append(f"{name} imports {module}")
     assert found == [], "a test module is imported from another folder: " + "; ".join(found)
+
+
+@pytest.mark.parametrize("record", ["not json", "[]", '{"demo": 5}', '{"demo": [{"key": 1}]}'])
+def test_an_unreadable_record_reuses_nothing_and_is_rewritten(repo: Path, record: str) -> None:
+    (repo / ".ci-cache").mkdir()
+    (repo / ".ci-cache" / "passing-runs.json").write_text(record, encoding="utf-8")
+
+    first = ci(repo)
+    second = ci(repo)
+
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "reused" not in first.stdout
+    assert "(test, demo reused)" in summary(second), summary(second)
